@@ -1,0 +1,63 @@
+# Two commands: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PY := .venv/bin/python
+PROD_ENV := SECRET_KEY=check-deploy-$$(printf '%064d' 0)-not-a-real-key \
+	ALLOWED_HOSTS=talent.example.nhs.uk DJANGO_SETTINGS_MODULE=talentportal.settings.production
+
+.PHONY: help deps venv node services stop migrate demo run test lint checks pytest totp
+
+help:
+	@echo "make run       set everything up and serve the portal with demo data"
+	@echo "make test      set everything up and run the whole test suite"
+	@echo "make services  start only PostgreSQL and Redis (prints DATABASE_URL and REDIS_URL)"
+	@echo "make stop      stop PostgreSQL and Redis"
+	@echo "make totp      the current two-factor code of the demo staff accounts"
+
+deps:
+	@scripts/system-deps.sh
+
+.venv/.installed: pyproject.toml constraints.txt
+	@python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Python 3.11 or newer is needed (python3 is $$(python3 -V))" >&2; exit 1; }
+	@test -x $(PY) || python3 -m venv .venv
+	@.venv/bin/pip install -q --disable-pip-version-check "pip==25.3"
+	@.venv/bin/pip install -q --disable-pip-version-check -c constraints.txt --group test
+	@touch $@
+
+venv: deps .venv/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node: deps node_modules/.installed
+
+services: deps
+	@scripts/services.sh start
+
+stop:
+	@scripts/services.sh stop
+
+migrate: venv services
+	@$(PY) manage.py migrate --no-input -v 0
+
+run: venv node migrate
+	@$(PY) manage.py load_demo --if-empty
+	@scripts/run.sh
+
+lint: venv
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check -q .
+
+checks: venv node services
+	@$(PY) manage.py makemigrations --check --dry-run -v 0 --settings=talentportal.settings.test
+	@env $(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	@env $(PROD_ENV) $(PY) manage.py collectstatic --no-input -v 0
+
+pytest: venv node services
+	@.venv/bin/pytest -n 2 $(PYTEST_ARGS)
+
+test: lint checks pytest
+
+totp: venv
+	@$(PY) manage.py demo_totp

@@ -1,0 +1,1 @@
+"""Models of this capability arrive with its issue; see README.md."""

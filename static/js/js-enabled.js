@@ -1,0 +1,2 @@
+document.body.className +=
+  " js-enabled" + ("noModule" in HTMLScriptElement.prototype ? " nhsuk-frontend-supported" : "");

@@ -1,0 +1,11 @@
+class ApplicationError(Exception):
+    """A domain rule refused an action; `message` is safe to show to the user."""
+
+    def __init__(self, message: str, *, extra: dict | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra or {}
+
+
+class PermissionDeniedError(ApplicationError):
+    pass

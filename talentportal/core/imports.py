@@ -1,0 +1,158 @@
+"""All-or-nothing CSV imports with row-numbered errors.
+
+Each app registers an `Importer` for a KIND; `python manage.py import_records
+KIND FILE.csv` and the administrators' upload pages both go through
+`records_import`. Row numbers follow the spreadsheet: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from django.db import transaction
+
+from .errors import ApplicationError
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.column}: {self.message}"
+
+
+class ImportFailed(ApplicationError):
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        super().__init__(f"Nothing was imported: {len(errors)} problem(s) found.")
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    preview: list[dict] = field(default_factory=list)
+    written: bool = False
+
+
+class Importer:
+    """Subclasses set `kind` and `columns`, and implement `validate` and `write`.
+
+    `validate(rows)` receives a list of (row_number, dict) and returns validated
+    items, appending RowError to `self.errors`; it must not write. `write(items,
+    result)` runs only if there were no errors, inside the import's transaction.
+    """
+
+    kind: ClassVar[str]
+    columns: ClassVar[tuple[str, ...]]
+    optional_columns: ClassVar[tuple[str, ...]] = ()
+    description: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        self.errors: list[RowError] = []
+
+    def error(self, row: int, column: str, message: str) -> None:
+        self.errors.append(RowError(row, column, message))
+
+    def validate(self, rows: list[tuple[int, dict[str, str]]]) -> list:
+        raise NotImplementedError
+
+    def write(self, items: list, result: ImportResult) -> None:
+        raise NotImplementedError
+
+    def preview_row(self, item) -> dict:
+        return {}
+
+
+REGISTRY: dict[str, type[Importer]] = {}
+
+
+def register(importer: type[Importer]) -> type[Importer]:
+    REGISTRY[importer.kind] = importer
+    return importer
+
+
+def _read_rows(importer: Importer, data: bytes) -> list[tuple[int, dict[str, str]]]:
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportFailed([RowError(1, "file", "is larger than 10 MB")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFailed([RowError(line, "file", "is not UTF-8 text")]) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFailed([RowError(1, "header", "the file is empty")]) from None
+    except csv.Error as exc:
+        raise ImportFailed([RowError(1, "header", f"cannot be read: {exc}")]) from None
+    header = [h.strip().lower() for h in header]
+    errors = []
+    allowed = set(importer.columns) | set(importer.optional_columns)
+    for name in importer.columns:
+        if name not in header:
+            errors.append(RowError(1, name, "missing column"))
+    for name, count in Counter(header).items():
+        if name not in allowed:
+            errors.append(RowError(1, name or "(blank)", "unexpected column"))
+        elif count > 1:
+            errors.append(RowError(1, name, "column appears more than once"))
+    if errors:
+        raise ImportFailed(errors)
+    rows = []
+    try:
+        for number, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                errors.append(
+                    RowError(number, "row", f"has {len(values)} values, expected {len(header)}")
+                )
+                continue
+            rows.append((number, {h: v.strip() for h, v in zip(header, values, strict=True)}))
+    except csv.Error as exc:
+        errors.append(RowError(reader.line_num, "row", f"cannot be read: {exc}"))
+    if errors:
+        raise ImportFailed(errors)
+    if not rows:
+        raise ImportFailed([RowError(2, "row", "the file has a header but no rows")])
+    return rows
+
+
+def records_import(*, kind: str, data: bytes, dry_run: bool = False) -> ImportResult:
+    """Validate every row, then write all of them in one transaction, or nothing.
+
+    Raises ImportFailed listing every problem as `row N: column: message`.
+    With `dry_run`, validates and returns a preview without writing.
+    """
+    try:
+        importer = REGISTRY[kind]()
+    except KeyError:
+        known = ", ".join(sorted(REGISTRY))
+        raise ApplicationError(f"Unknown kind of records '{kind}'. Known: {known}.") from None
+    rows = _read_rows(importer, data)
+    result = ImportResult(kind=kind, rows=len(rows))
+    with transaction.atomic():
+        items = importer.validate(rows)
+        if importer.errors:
+            raise ImportFailed(sorted(importer.errors, key=lambda e: (e.row, e.column)))
+        result.preview = [importer.preview_row(item) for item in items[:200]]
+        if dry_run:
+            transaction.set_rollback(True)
+            return result
+        importer.write(items, result)
+        result.written = True
+    return result

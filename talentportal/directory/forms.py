@@ -1,0 +1,101 @@
+from django import forms
+
+from .models import (
+    Band,
+    Disability,
+    EthnicCategory,
+    IntegratedCareSystem,
+    Organisation,
+    Profession,
+    Role,
+    Scheme,
+    Sex,
+    StaffGroup,
+)
+
+
+class SignupExtraForm(forms.Form):
+    """Extra fields on allauth's sign-up form."""
+
+    first_name = forms.CharField(max_length=150, label="First name")
+    last_name = forms.CharField(max_length=150, label="Last name")
+
+    def signup(self, request, user):
+        user.first_name = self.cleaned_data["first_name"].strip()
+        user.last_name = self.cleaned_data["last_name"].strip()
+        user.save(update_fields=["first_name", "last_name"])
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    job_title = forms.CharField(max_length=200)
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.select_related("system").order_by("name"),
+        help_text="The organisation you work for.",
+    )
+    band = forms.ChoiceField(
+        choices=[("", "Choose your band")] + Band.choices,
+        label="Agenda for Change band",
+        help_text="Or medical and dental, very senior manager, or other.",
+    )
+    staff_group = forms.ChoiceField(
+        choices=StaffGroup.choices, widget=forms.RadioSelect, label="Staff group"
+    )
+    profession = forms.ChoiceField(choices=[("", "Choose your profession")] + Profession.choices)
+
+
+class EqualityForm(forms.Form):
+    ethnic_category = forms.ChoiceField(
+        choices=EthnicCategory.choices,
+        widget=forms.RadioSelect,
+        label="What is your ethnic group?",
+        help_text="NHS Data Dictionary ethnic categories.",
+    )
+    disability = forms.ChoiceField(
+        choices=Disability.choices,
+        widget=forms.RadioSelect,
+        label="Do you consider yourself to have a disability?",
+    )
+    sex = forms.ChoiceField(
+        choices=Sex.choices, widget=forms.RadioSelect, label="What is your sex?"
+    )
+
+
+class OrganisationImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8, with the header row name,type,system.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError("The file is larger than 10 MB.")
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("Choose a .csv file.")
+        return upload
+
+
+class OrganisationImportConfirmForm(forms.Form):
+    data = forms.CharField(widget=forms.HiddenInput, max_length=10 * 1024 * 1024)
+
+
+class RoleGrantForm(forms.Form):
+    role = forms.ChoiceField(choices=[("", "Choose a role")] + Role.choices)
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        help_text="Talent leads only: the organisation they look after.",
+    )
+    system = forms.ModelChoiceField(
+        queryset=IntegratedCareSystem.objects.order_by("name"),
+        required=False,
+        label="Integrated care system",
+        help_text="Talent leads only: or a whole system.",
+    )
+    scheme = forms.ChoiceField(
+        choices=[("", "Not a scheme manager")] + Scheme.choices,
+        required=False,
+        help_text="Scheme managers only.",
+    )

@@ -1,0 +1,42 @@
+import random
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.module_loading import module_has_submodule
+
+from talentportal.directory import demo as directory_demo
+from talentportal.directory.models import User
+
+SEED = 2026
+
+
+class Command(BaseCommand):
+    help = "Build the deterministic demo region (people, organisations, role holders, ...)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing if anyone is registered already."
+        )
+        parser.add_argument("--people", type=int, default=240, help="How many staff to create.")
+
+    def handle(self, *args, if_empty=False, people=240, **options):
+        if User.objects.exists():
+            if if_empty:
+                self.stdout.write("The database already has people: demo data not loaded.")
+                return
+            raise CommandError(
+                "The database already has people. Use an empty database (or --if-empty)."
+            )
+        context = {"rng": random.Random(SEED), "people": people}
+        with transaction.atomic():
+            directory_demo.load(context)
+            for config in apps.get_app_configs():
+                if config.name.startswith(("django.", "allauth", "talentportal.directory")):
+                    continue
+                if module_has_submodule(config.module, "demo"):
+                    module = __import__(f"{config.name}.demo", fromlist=["load"])
+                    module.load(context)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        for role, email in context["logins"]:
+            self.stdout.write(f"  {role:<26} {email}")

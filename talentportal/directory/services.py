@@ -1,0 +1,159 @@
+"""Every write to people, places and roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from talentportal.core.errors import ApplicationError
+
+from .models import (
+    EqualityMonitoring,
+    IntegratedCareSystem,
+    Organisation,
+    Profile,
+    Role,
+    RoleAssignment,
+    User,
+)
+from .permissions import forget_roles
+
+# Roles that may use the Django admin site (is_staff); system administrators are superusers.
+ADMIN_SITE_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.PROGRAMME_ADMIN})
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+) -> User:
+    """Create a person. Without a password they cannot sign in until they reset one."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ApplicationError(f"Someone is already registered with {email}.")
+    user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    Profile.objects.create(user=user)
+    return user
+
+
+def profile_ensure(*, user: User) -> Profile:
+    """Every person has a profile; people who sign up get an empty one to complete."""
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def _profile(user: User) -> Profile:
+    return profile_ensure(user=user)
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    job_title: str,
+    organisation: Organisation | None,
+    band: str,
+    staff_group: str,
+    profession: str,
+) -> Profile:
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["first_name", "last_name"])
+    profile = _profile(user)
+    profile.job_title = job_title.strip()
+    profile.organisation = organisation
+    profile.band = band
+    profile.staff_group = staff_group
+    profile.profession = profession
+    profile.full_clean()
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def equality_update(
+    *, user: User, ethnic_category: str, disability: str, sex: str
+) -> EqualityMonitoring:
+    record, _ = EqualityMonitoring.objects.get_or_create(user=user)
+    record.ethnic_category = ethnic_category
+    record.disability = disability
+    record.sex = sex
+    record.full_clean()
+    record.save()
+    return record
+
+
+def _sync_account_flags(user: User) -> None:
+    roles = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+    user.is_staff = bool(roles & ADMIN_SITE_ROLES)
+    user.is_superuser = Role.SYSTEM_ADMIN in roles
+    user.save(update_fields=["is_staff", "is_superuser"])
+    groups = Group.objects.filter(name__in=[Role(r).label for r in roles])
+    user.groups.set(groups)
+    forget_roles(user)
+
+
+@transaction.atomic
+def role_grant(
+    *,
+    user: User,
+    role: str,
+    organisation: Organisation | None = None,
+    system: IntegratedCareSystem | None = None,
+    scheme: str = "",
+    granted_by: User | None = None,
+) -> RoleAssignment:
+    if role == Role.TALENT_LEAD and bool(organisation) == bool(system):
+        raise ApplicationError("A talent lead is scoped to one organisation or one system.")
+    if role == Role.SCHEME_MANAGER and not scheme:
+        raise ApplicationError("Choose the scheme this person manages.")
+    if role != Role.TALENT_LEAD and (organisation or system):
+        raise ApplicationError("Only talent leads are scoped to an organisation or a system.")
+    if role != Role.SCHEME_MANAGER and scheme:
+        raise ApplicationError("Only scheme managers have a scheme.")
+    # Lock the person so two grants cannot race past the duplicate check.
+    User.objects.select_for_update().get(pk=user.pk)
+    existing = RoleAssignment.objects.filter(
+        user=user, role=role, organisation=organisation, system=system, scheme=scheme
+    ).first()
+    if existing:
+        return existing
+    assignment = RoleAssignment(
+        user=user,
+        role=role,
+        organisation=organisation,
+        system=system,
+        scheme=scheme,
+        granted_by=granted_by,
+    )
+    assignment.full_clean()
+    assignment.save()
+    _sync_account_flags(user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, assignment: RoleAssignment, revoked_by: User | None = None) -> None:
+    user = assignment.user
+    User.objects.select_for_update().get(pk=user.pk)
+    if (
+        assignment.role == Role.SYSTEM_ADMIN
+        and not RoleAssignment.objects.filter(role=Role.SYSTEM_ADMIN)
+        .exclude(pk=assignment.pk)
+        .exists()
+    ):
+        raise ApplicationError("The portal must keep at least one system administrator.")
+    assignment.delete()
+    _sync_account_flags(user)

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "directory"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="dashboard"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("profile/edit/", views.ProfileEditView.as_view(), name="profile_edit"),
+    path("profile/equality/", views.EqualityEditView.as_view(), name="equality_edit"),
+    path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
+    path(
+        "organisations/import/",
+        views.OrganisationImportView.as_view(),
+        name="organisation_import",
+    ),
+    path("people/", views.PersonListView.as_view(), name="person_list"),
+    path("people/<int:pk>/roles/", views.PersonRolesView.as_view(), name="person_roles"),
+    path(
+        "people/<int:pk>/roles/<int:assignment_pk>/revoke/",
+        views.RoleRevokeView.as_view(),
+        name="role_revoke",
+    ),
+    path("health/", views.health, name="health"),
+]

@@ -1,0 +1,236 @@
+from django.contrib import messages
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from talentportal.core.errors import ApplicationError
+from talentportal.core.imports import REGISTRY, ImportFailed, records_import
+
+from . import selectors, services
+from .filters import OrganisationFilter, PersonFilter
+from .forms import (
+    EqualityForm,
+    OrganisationImportConfirmForm,
+    OrganisationImportForm,
+    ProfileForm,
+    RoleGrantForm,
+)
+from .models import EqualityMonitoring, Profile, Role, RoleAssignment, User
+from .permissions import RoleRequiredMixin, role_assignments
+from .tables import OrganisationTable, PersonTable
+
+
+class HomeView(TemplateView):
+    """The landing page for visitors; the role dashboard for signed-in people."""
+
+    def get_template_names(self):
+        if self.request.user.is_authenticated:
+            return ["directory/dashboard.html"]
+        return ["directory/landing.html"]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        if user.is_authenticated:
+            ctx["assignments"] = role_assignments(user)
+            ctx["roles"] = {a.role for a in ctx["assignments"]}
+            ctx["profile"] = (
+                Profile.objects.select_related("organisation").filter(user=user).first()
+            )
+            ctx["Role"] = Role
+        return ctx
+
+
+class ProfileView(RoleRequiredMixin, TemplateView):
+    template_name = "directory/profile_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["profile"] = services.profile_ensure(user=user)
+        # Equality data is shown to its owner only, here and nowhere else.
+        ctx["equality"] = EqualityMonitoring.objects.filter(user=user).first()
+        return ctx
+
+
+class ProfileEditView(RoleRequiredMixin, FormView):
+    template_name = "directory/profile_edit.html"
+    form_class = ProfileForm
+
+    def get_initial(self):
+        user = self.request.user
+        profile = services.profile_ensure(user=user)
+        return {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "job_title": profile.job_title,
+            "organisation": profile.organisation_id,
+            "band": profile.band,
+            "staff_group": profile.staff_group,
+            "profession": profile.profession,
+        }
+
+    def form_valid(self, form):
+        services.profile_update(user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, "Your profile has been saved.")
+        return redirect("directory:profile")
+
+
+class EqualityEditView(RoleRequiredMixin, FormView):
+    template_name = "directory/equality_edit.html"
+    form_class = EqualityForm
+
+    def get_initial(self):
+        record = EqualityMonitoring.objects.filter(user=self.request.user).first()
+        if record is None:
+            return {}
+        return {
+            "ethnic_category": record.ethnic_category,
+            "disability": record.disability,
+            "sex": record.sex,
+        }
+
+    def form_valid(self, form):
+        services.equality_update(user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, "Your equality monitoring answers have been saved.")
+        return redirect("directory:profile")
+
+
+class OrganisationListView(RoleRequiredMixin, SingleTableMixin, FilterView):
+    required_roles = {
+        Role.PROGRAMME_ADMIN,
+        Role.TALENT_LEAD,
+        Role.SCHEME_MANAGER,
+        Role.REPORT_TEAM,
+        Role.SYSTEM_ADMIN,
+    }
+    template_name = "directory/organisation_list.html"
+    table_class = OrganisationTable
+    filterset_class = OrganisationFilter
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.organisation_list()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["systems"] = selectors.system_list()
+        return ctx
+
+
+class PersonListView(RoleRequiredMixin, SingleTableMixin, FilterView):
+    required_roles = {Role.TALENT_LEAD, Role.SYSTEM_ADMIN}
+    template_name = "directory/person_list.html"
+    table_class = PersonTable
+    filterset_class = PersonFilter
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.person_list(user=self.request.user)
+
+
+class OrganisationImportView(RoleRequiredMixin, View):
+    """Upload a CSV, see a preview with every problem listed, then confirm."""
+
+    required_roles = {Role.SYSTEM_ADMIN}
+    template_name = "directory/organisation_import.html"
+
+    def render(self, request, **ctx):
+        ctx.setdefault("form", OrganisationImportForm())
+        ctx["importer"] = REGISTRY["organisations"]
+        return render(request, self.template_name, ctx)
+
+    def get(self, request):
+        return self.render(request)
+
+    def post(self, request):
+        if "confirm" in request.POST:
+            confirm = OrganisationImportConfirmForm(request.POST)
+            if not confirm.is_valid():
+                messages.error(request, "The upload was lost; choose the file again.")
+                return redirect("directory:organisation_import")
+            data = confirm.cleaned_data["data"].encode("utf-8")
+            try:
+                result = records_import(kind="organisations", data=data)
+            except ImportFailed as exc:
+                return self.render(request, errors=exc.errors)
+            messages.success(
+                request,
+                f"Imported {result.rows} rows: {result.created} created, "
+                f"{result.updated} updated, {result.unchanged} unchanged.",
+            )
+            return redirect("directory:organisation_list")
+        form = OrganisationImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(request, form=form)
+        data = form.cleaned_data["file"].read()
+        try:
+            result = records_import(kind="organisations", data=data, dry_run=True)
+        except ImportFailed as exc:
+            return self.render(request, form=form, errors=exc.errors)
+        return self.render(
+            request,
+            form=form,
+            preview=result,
+            confirm=OrganisationImportConfirmForm(initial={"data": data.decode("utf-8-sig")}),
+        )
+
+
+class PersonRolesView(RoleRequiredMixin, View):
+    required_roles = {Role.SYSTEM_ADMIN}
+    template_name = "directory/person_roles.html"
+
+    def get_person(self, pk):
+        return get_object_or_404(selectors.person_list(user=self.request.user), pk=pk)
+
+    def get(self, request, pk):
+        person = self.get_person(pk)
+        return self._render(request, person, RoleGrantForm())
+
+    def _render(self, request, person, form):
+        assignments = RoleAssignment.objects.filter(user=person).select_related(
+            "organisation", "system"
+        )
+        return render(
+            request,
+            self.template_name,
+            {"person": person, "assignments": assignments, "form": form},
+        )
+
+    def post(self, request, pk):
+        person = self.get_person(pk)
+        form = RoleGrantForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, person, form)
+        try:
+            services.role_grant(user=person, granted_by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return self._render(request, person, form)
+        messages.success(request, f"{person} is now {Role(form.cleaned_data['role']).label}.")
+        return redirect("directory:person_roles", pk=person.pk)
+
+
+class RoleRevokeView(RoleRequiredMixin, View):
+    required_roles = {Role.SYSTEM_ADMIN}
+
+    def post(self, request, pk, assignment_pk):
+        person = get_object_or_404(User, pk=pk)
+        assignment = get_object_or_404(RoleAssignment, pk=assignment_pk, user=person)
+        services.role_revoke(assignment=assignment, revoked_by=request.user)
+        messages.success(request, f"Removed the role {assignment} from {person}.")
+        return redirect("directory:person_roles", pk=person.pk)
+
+
+def health(request):
+    """For load balancers and docker-compose: 200 when the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return JsonResponse({"status": "ok"})

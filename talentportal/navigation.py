@@ -1,0 +1,66 @@
+"""The header navigation: each item names the roles that see it.
+
+Feature apps add their entries here as they land; an empty `roles` means every
+signed-in person (every person is a participant).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from talentportal.directory.models import Role
+from talentportal.directory.permissions import roles_of
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str] = frozenset()
+
+
+ITEMS: tuple[NavItem, ...] = (
+    NavItem("Home", "directory:dashboard"),
+    NavItem(
+        "People",
+        "directory:person_list",
+        frozenset({Role.TALENT_LEAD, Role.SYSTEM_ADMIN}),
+    ),
+    NavItem(
+        "Organisations",
+        "directory:organisation_list",
+        frozenset(
+            {
+                Role.PROGRAMME_ADMIN,
+                Role.TALENT_LEAD,
+                Role.SCHEME_MANAGER,
+                Role.REPORT_TEAM,
+                Role.SYSTEM_ADMIN,
+            }
+        ),
+    ),
+    NavItem("Import", "directory:organisation_import", frozenset({Role.SYSTEM_ADMIN})),
+    NavItem(
+        "Admin site",
+        "admin:index",
+        frozenset({Role.SYSTEM_ADMIN, Role.PROGRAMME_ADMIN}),
+    ),
+    NavItem("My profile", "directory:profile"),
+)
+
+
+def navigation_for(request) -> list[dict]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    held = roles_of(user)
+    items = []
+    for item in ITEMS:
+        if item.roles and not (item.roles & held):
+            continue
+        url = reverse(item.url_name)
+        current = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"label": item.label, "url": url, "current": current})
+    return items

@@ -1,0 +1,14 @@
+"""Local development: `make run`."""
+
+from .base import *  # noqa: F403
+from .base import env, env_bool
+
+DEBUG = env_bool("DEBUG", True)
+# Local mail is printed by the worker instead of being sent.
+NOTIFICATIONS_DELIVERY_BACKEND = env(
+    "NOTIFICATIONS_DELIVERY_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
