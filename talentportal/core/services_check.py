@@ -44,14 +44,25 @@ def explain_service_error(exc: BaseException) -> str | None:
 
 def check_services() -> None:
     """Raise ServiceUnavailable with a one-line message unless PostgreSQL and Redis answer."""
+    import psycopg2
     import redis
     from django.conf import settings
-    from django.db import connection
 
+    db = settings.DATABASES["default"]
     try:
-        connection.ensure_connection()
-    except Exception as exc:
-        raise ServiceUnavailable(explain_service_error(exc) or str(exc)) from None
+        psycopg2.connect(
+            dbname=db["NAME"],
+            user=db["USER"],
+            password=db["PASSWORD"],
+            host=db["HOST"],
+            port=db["PORT"] or 5432,
+            connect_timeout=3,
+        ).close()
+    except psycopg2.OperationalError:
+        raise ServiceUnavailable(
+            f"PostgreSQL is not reachable at {db['HOST']}:{db['PORT']} (database {db['NAME']}): "
+            "run `make services`, or set DATABASE_URL."
+        ) from None
     try:
         redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
     except Exception:

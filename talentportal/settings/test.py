@@ -18,3 +18,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests that start a real worker use their own queue, so a `make run` worker
+# on the same Redis never takes their tasks.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "talentportal-tests")

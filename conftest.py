@@ -1,0 +1,46 @@
+"""Fixtures shared by every test: real PostgreSQL and Redis, roles, and signed-in clients."""
+
+import pytest
+
+from talentportal.directory.models import MFA_ROLES
+
+
+def pytest_sessionstart(session):
+    from talentportal.core.services_check import ServiceUnavailable, check_services
+
+    try:
+        check_services()
+    except ServiceUnavailable as exc:
+        pytest.exit(str(exc), returncode=2)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters and used TOTP codes live in Redis: start every test clean."""
+    from django.core.cache import cache
+
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    """A person with a complete profile, optionally holding roles.
+
+    Staff roles get a TOTP authenticator, as the portal requires of them.
+    """
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from talentportal.directory.services import role_grant
+    from talentportal.directory.tests.factories import UserFactory
+
+    def make(*grants, **fields):
+        user = UserFactory(**fields)
+        for grant in grants:
+            grant = {"role": grant} if isinstance(grant, str) else grant
+            role_grant(user=user, **grant)
+        if any((g if isinstance(g, str) else g["role"]) in MFA_ROLES for g in grants):
+            TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+        return user
+
+    return make
