@@ -15,6 +15,13 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture(autouse=True)
+def _outbox_email(settings):
+    """Django's test set-up swaps EMAIL_BACKEND for locmem; keep the portal's outbox in front
+    of it, so tests see mail exactly as users get it: after commit, through Celery."""
+    settings.EMAIL_BACKEND = "talentportal.notifications.backends.OutboxBackend"
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters and used TOTP codes live in Redis: start every test clean."""
     from django.core.cache import cache
@@ -44,3 +51,23 @@ def make_user(db):
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests flush the database afterwards, reference data included;
+    put the migration's reference data back for each of them."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    importlib.import_module("talentportal.directory.migrations.0002_reference_data").load(
+        apps, None
+    )

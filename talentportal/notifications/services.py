@@ -43,6 +43,7 @@ def email_deliver(*, email_id: int, now=None) -> bool:
     then sees it sent: no message goes out twice.
     """
     now = now or timezone.now()
+    failure: Exception | None = None
     with transaction.atomic():
         email = (
             OutboundEmail.objects.select_for_update(skip_locked=True)
@@ -56,14 +57,18 @@ def email_deliver(*, email_id: int, now=None) -> bool:
         try:
             payload_to_message(email.payload, connection=connection).send()
         except Exception as exc:
+            # Record the attempt (committed), then let the task decide whether to retry.
+            failure = exc
             email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             email.save(update_fields=["attempts", "last_error"])
-            raise
-        email.status = OutboundEmail.Status.SENT
-        email.sent_at = now
-        email.last_error = ""
-        email.save(update_fields=["status", "sent_at", "attempts", "last_error"])
-        return True
+        else:
+            email.status = OutboundEmail.Status.SENT
+            email.sent_at = now
+            email.last_error = ""
+            email.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+    if failure is not None:
+        raise failure
+    return True
 
 
 def email_mark_failed(*, email_id: int, error: str) -> None:
