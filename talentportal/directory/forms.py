@@ -26,23 +26,35 @@ class SignupExtraForm(forms.Form):
         user.save(update_fields=["first_name", "last_name"])
 
 
+def _required(message):
+    return {"required": message}
+
+
 class ProfileForm(forms.Form):
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150)
-    job_title = forms.CharField(max_length=200)
+    first_name = forms.CharField(max_length=150, error_messages=_required("Enter your first name"))
+    last_name = forms.CharField(max_length=150, error_messages=_required("Enter your last name"))
+    job_title = forms.CharField(max_length=200, error_messages=_required("Enter your job title"))
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.select_related("system").order_by("name"),
+        queryset=Organisation.objects.order_by("name"),
         help_text="The organisation you work for.",
+        error_messages=_required("Choose your organisation"),
     )
     band = forms.ChoiceField(
         choices=[("", "Choose your band")] + Band.choices,
         label="Agenda for Change band",
         help_text="Or medical and dental, very senior manager, or other.",
+        error_messages=_required("Choose your band"),
     )
     staff_group = forms.ChoiceField(
-        choices=StaffGroup.choices, widget=forms.RadioSelect, label="Staff group"
+        choices=StaffGroup.choices,
+        widget=forms.RadioSelect,
+        label="Staff group",
+        error_messages=_required("Choose clinical or non-clinical"),
     )
-    profession = forms.ChoiceField(choices=[("", "Choose your profession")] + Profession.choices)
+    profession = forms.ChoiceField(
+        choices=[("", "Choose your profession")] + Profession.choices,
+        error_messages=_required("Choose your profession"),
+    )
 
 
 class EqualityForm(forms.Form):

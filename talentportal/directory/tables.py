@@ -1,4 +1,6 @@
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import Organisation, User
 
@@ -21,6 +23,11 @@ class PersonTable(tables.Table):
         accessor="last_name", verbose_name="Name", order_by=("last_name", "first_name")
     )
     email = tables.Column()
+
+    def __init__(self, *args, link_roles: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.link_roles = link_roles
+
     job_title = tables.Column(accessor="profile__job_title", verbose_name="Job title")
     organisation = tables.Column(
         accessor="profile__organisation__name",
@@ -34,7 +41,11 @@ class PersonTable(tables.Table):
         fields = ("name", "email", "job_title", "organisation", "band")
 
     def render_name(self, record):
-        return record.get_full_name() or "—"
+        name = record.get_full_name() or "—"
+        if self.link_roles:
+            url = reverse("directory:person_roles", kwargs={"pk": record.pk})
+            return format_html('<a href="{}">{}</a>', url, name)
+        return name
 
     def render_band(self, record):
         return record.profile.get_band_display()

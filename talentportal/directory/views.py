@@ -20,7 +20,7 @@ from .forms import (
     RoleGrantForm,
 )
 from .models import EqualityMonitoring, Profile, Role, RoleAssignment, User
-from .permissions import RoleRequiredMixin, role_assignments
+from .permissions import RoleRequiredMixin, has_role, role_assignments
 from .tables import OrganisationTable, PersonTable
 
 
@@ -131,6 +131,9 @@ class PersonListView(RoleRequiredMixin, SingleTableMixin, FilterView):
 
     def get_queryset(self):
         return selectors.person_list(user=self.request.user)
+
+    def get_table_kwargs(self):
+        return {"link_roles": has_role(self.request.user, Role.SYSTEM_ADMIN)}
 
 
 class OrganisationImportView(RoleRequiredMixin, View):

@@ -253,3 +253,15 @@ def test_a_bad_query_parameter_is_not_an_error(client, make_user):
 
 def test_health_check_answers(client, db):
     assert client.get(reverse("directory:health")).json() == {"status": "ok"}
+
+
+def test_administrators_reach_a_persons_roles_from_the_people_list(client, make_user):
+    org = OrganisationFactory()
+    person = make_user(profile__organisation=org)
+    client.force_login(make_user(Role.SYSTEM_ADMIN))
+    roles_url = reverse("directory:person_roles", kwargs={"pk": person.pk})
+    assert roles_url in client.get(reverse("directory:person_list")).content.decode()
+    client.force_login(make_user({"role": Role.TALENT_LEAD, "organisation": org}))
+    page = client.get(reverse("directory:person_list")).content.decode()
+    assert person.email in page
+    assert roles_url not in page
