@@ -1,5 +1,8 @@
 # Two commands: `make run` and `make test`. See README.md.
 SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+# This machine's pip configuration names local indexes that may be absent; say nothing of them.
+QUIET_PIP := 2>&1 | { grep -v "^WARNING: Location" || true; }
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
 PROD_ENV := SECRET_KEY=check-deploy-$$(printf '%064d' 0)-not-a-real-key \
@@ -21,8 +24,8 @@ deps:
 	@python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "Python 3.11 or newer is needed (python3 is $$(python3 -V))" >&2; exit 1; }
 	@test -x $(PY) || python3 -m venv .venv
-	@.venv/bin/pip install -q --disable-pip-version-check "pip==25.3"
-	@.venv/bin/pip install -q --disable-pip-version-check -c constraints.txt --group test
+	@.venv/bin/pip install -q --disable-pip-version-check "pip==25.3" $(QUIET_PIP)
+	@.venv/bin/pip install -q --disable-pip-version-check -c constraints.txt --group test $(QUIET_PIP)
 	@touch $@
 
 venv: deps .venv/.installed

@@ -32,7 +32,7 @@ pg_bin() {
 as_pg() {
   # As root, PostgreSQL must run as the postgres user.
   if [ "$(id -u)" = 0 ]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 missing=()
-have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+have_lib() { ldconfig -p 2>/dev/null | grep -F "$1" >/dev/null; }
 
 { ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && id postgres >/dev/null 2>&1; } || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
@@ -14,8 +14,8 @@ have_lib libpango-1.0.so.0 || missing+=(libpango-1.0-0)
 have_lib libpangoft2-1.0.so.0 || missing+=(libpangoft2-1.0-0)
 have_lib libharfbuzz-subset.so.0 || missing+=(libharfbuzz-subset0)
 command -v fc-list >/dev/null || missing+=(fontconfig)
-{ command -v fc-list >/dev/null && fc-list | grep -qi "DejaVu Sans"; } || missing+=(fonts-dejavu-core)
-{ command -v fc-list >/dev/null && fc-list | grep -qi "Liberation Sans"; } || missing+=(fonts-liberation)
+{ command -v fc-list >/dev/null && fc-list | grep -i "DejaVu Sans" >/dev/null; } || missing+=(fonts-dejavu-core)
+{ command -v fc-list >/dev/null && fc-list | grep -i "Liberation Sans" >/dev/null; } || missing+=(fonts-liberation)
 command -v npm >/dev/null || missing+=(nodejs npm)
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 

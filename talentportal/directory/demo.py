@@ -364,7 +364,7 @@ def load(context: dict) -> None:
             for g in grants
         ):
             TOTP.activate(user, DEMO_TOTP_SECRET)
-        logins.append((grants[0]["role"].label if grants else "Participant", user.email))
+        logins.append(user)
     context["logins"] = logins
 
     # Staff across the region; imported people have no password until they reset one.

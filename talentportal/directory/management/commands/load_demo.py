@@ -37,6 +37,10 @@ class Command(BaseCommand):
                 if module_has_submodule(config.module, "demo"):
                     module = __import__(f"{config.name}.demo", fromlist=["load"])
                     module.load(context)
-        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
-        for role, email in context["logins"]:
-            self.stdout.write(f"  {role:<26} {email}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded: {len(context['people']) + len(context['logins'])} people in "
+                f"{len(context['organisations'])} organisations. `manage.py demo_logins` "
+                "lists the logins."
+            )
+        )
