@@ -68,6 +68,8 @@ def _reference_data_after_flush(request):
     from django.apps import apps
 
     request.getfixturevalue("transactional_db")
-    importlib.import_module("talentportal.directory.migrations.0002_reference_data").load(
-        apps, None
-    )
+    for migration in (
+        "talentportal.directory.migrations.0002_reference_data",
+        "programmes.migrations.0002_workstreams_and_permissions",
+    ):
+        importlib.import_module(migration).load(apps, None)

@@ -1,1 +1,375 @@
-"""Models of this capability arrive with its issue; see README.md."""
+"""The programme catalogue, bookings with capacity and waiting lists, and registers.
+
+Something is booked either as one dated session or as a whole cohort (which
+books every session of the cohort). Each confirmed booking gets one register
+entry per session it covers; attendance is marked on those entries, and "not
+yet recorded" is never counted as did-not-attend.
+
+Capacity is kept as a `taken` counter on the session, the cohort and each
+system allocation, moved only by guarded `UPDATE ... WHERE taken < capacity`
+statements in the booking services and backed by CHECK constraints.
+"""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+
+from talentportal.directory.models import (
+    Band,
+    Disability,
+    EthnicCategory,
+    IntegratedCareSystem,
+    Organisation,
+    OrganisationType,
+    Region,
+    Sex,
+    StaffGroup,
+    User,
+)
+
+
+class Workstream(models.Model):
+    """Reporting workstreams; an admin-editable list."""
+
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PeoplePlanTheme(models.TextChoices):
+    NEW_CHALLENGES = "new_challenges", "Responding to new challenges"
+    LOOKING_AFTER = "looking_after", "Looking after our people"
+    BELONGING = "belonging", "Belonging in the NHS"
+    NEW_WAYS = "new_ways", "New ways of working and delivering care"
+    GROWING = "growing", "Growing for the future"
+    LONG_TERM = "long_term", "Supporting our people for the long term"
+
+
+class Format(models.TextChoices):
+    WORKSHOP = "workshop", "Workshop"
+    MASTERCLASS = "masterclass", "Masterclass"
+    MULTI_MODULE = "multi_module", "Multi-module programme"
+    SERIES_BUNDLE = "series_bundle", "Series bundle"
+    WEBINAR = "webinar", "Webinar"
+    DROP_IN = "drop_in", "Drop-in / coffee and chat"
+    ACTION_LEARNING = "action_learning_set", "Action learning set"
+    DEVELOPMENT_CENTRE = "development_centre", "Development centre"
+    E_LEARNING = "e_learning", "E-learning"
+
+
+class Delivery(models.TextChoices):
+    VIRTUAL = "virtual", "Virtual"
+    IN_PERSON = "in_person", "In person"
+    HYBRID = "hybrid", "Hybrid"
+
+
+class Programme(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    summary = models.TextField()
+    workstream = models.ForeignKey(Workstream, on_delete=models.PROTECT, related_name="programmes")
+    people_plan_theme = models.CharField(max_length=20, choices=PeoplePlanTheme.choices)
+    format = models.CharField(max_length=30, choices=Format.choices)
+    delivery = models.CharField(max_length=20, choices=Delivery.choices)
+    provider = models.CharField(max_length=200, blank=True)
+    audience = models.TextField(blank=True, help_text="Who the programme is for, in words.")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="programmes")
+    pan_regional = models.BooleanField(
+        default=False, help_text="Commissioned once nationally and offered in every region."
+    )
+    # Eligibility: an empty list means "anyone".
+    eligible_bands = ArrayField(
+        models.CharField(max_length=10, choices=Band.choices), blank=True, default=list
+    )
+    eligible_staff_groups = ArrayField(
+        models.CharField(max_length=20, choices=StaffGroup.choices), blank=True, default=list
+    )
+    eligible_sectors = models.ManyToManyField(
+        OrganisationType, blank=True, related_name="+", verbose_name="eligible sectors"
+    )
+    eligible_systems = models.ManyToManyField(
+        IntegratedCareSystem, blank=True, related_name="+", verbose_name="eligible systems"
+    )
+    published = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Module(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="modules")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+    bookable_singly = models.BooleanField(
+        default=True, help_text="Participants may book this module's sessions one at a time."
+    )
+
+    class Meta:
+        ordering = ["programme", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Cohort(models.Model):
+    """A group that is booked as a whole: booking it books every one of its sessions."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=200)
+    capacity = models.PositiveIntegerField()
+    taken = models.PositiveIntegerField(default=0, editable=False)
+    booking_opens_at = models.DateTimeField(null=True, blank=True)
+    booking_closes_at = models.DateTimeField(null=True, blank=True)
+    cancelled = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["programme", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(taken__lte=F("capacity")), name="cohort_taken_within_capacity"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.name}"
+
+
+class CohortAllocation(models.Model):
+    """Places of a cohort kept for one integrated care system, on top of the overall capacity."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="allocations")
+    system = models.ForeignKey(IntegratedCareSystem, on_delete=models.PROTECT, related_name="+")
+    places = models.PositiveIntegerField()
+    taken = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["cohort", "system__name"]
+        constraints = [
+            models.UniqueConstraint("cohort", "system", name="allocation_one_per_system"),
+            models.CheckConstraint(
+                condition=Q(taken__lte=F("places")), name="allocation_taken_within_places"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system}: {self.places}"
+
+
+class Session(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        DELIVERED = "delivered", "Delivered"
+        CANCELLED = "cancelled", "Cancelled by the organiser"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sessions")
+    module = models.ForeignKey(
+        Module, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, null=True, blank=True, related_name="sessions"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    venue = models.CharField(max_length=300, blank=True)
+    joining_url = models.URLField(blank=True)
+    capacity = models.PositiveIntegerField()
+    taken = models.PositiveIntegerField(default=0, editable=False)
+    facilitator = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="facilitated_sessions"
+    )
+    booking_opens_at = models.DateTimeField(null=True, blank=True)
+    booking_closes_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    reference = models.CharField(
+        max_length=100, blank=True, help_text="An imported session's reference (session_ref)."
+    )
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(taken__lte=F("capacity")), name="session_taken_within_capacity"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                "reference", name="session_reference_unique", condition=~Q(reference="")
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title or str(self.programme)
+
+    @property
+    def display_title(self) -> str:
+        return self.title or (self.module.title if self.module_id else self.programme.title)
+
+
+class Booking(models.Model):
+    """A person's place (or place in the queue) on one session or one cohort."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Booked"
+        WAITLISTED = "waitlisted", "On the waiting list"
+        OFFERED = "offered", "Offered a place"
+        CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Offer expired"
+        REMOVED = "removed", "Removed from the waiting list"
+        ORGANISER_CANCELLED = "organiser_cancelled", "Cancelled by the organiser"
+
+    ACTIVE = (Status.CONFIRMED, Status.WAITLISTED, Status.OFFERED)
+    # Statuses that hold one of the counted places.
+    HOLDING = (Status.CONFIRMED, Status.OFFERED)
+
+    class Source(models.TextChoices):
+        PORTAL = "portal", "Booked in the portal"
+        IMPORT = "import", "Imported from past records"
+
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="bookings")
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings"
+    )
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.PORTAL)
+    created_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    late_cancellation = models.BooleanField(default=False)
+    # Waiting list: ordered by position; an offer holds the place until it expires.
+    waitlist_position = models.PositiveIntegerField(null=True, blank=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    # Who the participant was when they booked: the figures of past years must not move
+    # when someone changes job. Equality answers are special-category data.
+    system = models.ForeignKey(
+        IntegratedCareSystem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    band = models.CharField(max_length=10, choices=Band.choices, blank=True)
+    staff_group = models.CharField(max_length=20, choices=StaffGroup.choices, blank=True)
+    ethnic_category = models.CharField(
+        max_length=1, choices=EthnicCategory.choices, default=EthnicCategory.Z
+    )
+    disability = models.CharField(
+        max_length=12, choices=Disability.choices, default=Disability.NOT_STATED
+    )
+    sex = models.CharField(max_length=12, choices=Sex.choices, default=Sex.NOT_STATED)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(session__isnull=False, cohort__isnull=True)
+                | Q(session__isnull=True, cohort__isnull=False),
+                name="booking_one_target",
+            ),
+            models.UniqueConstraint(
+                "person",
+                "session",
+                name="booking_one_active_per_session",
+                condition=Q(status__in=["confirmed", "waitlisted", "offered"]),
+            ),
+            models.UniqueConstraint(
+                "person",
+                "cohort",
+                name="booking_one_active_per_cohort",
+                condition=Q(status__in=["confirmed", "waitlisted", "offered"]),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["session", "waitlist_position"],
+                name="booking_session_queue",
+                condition=Q(status="waitlisted"),
+            ),
+            models.Index(
+                fields=["cohort", "waitlist_position"],
+                name="booking_cohort_queue",
+                condition=Q(status="waitlisted"),
+            ),
+            models.Index(
+                fields=["offer_expires_at"],
+                name="booking_open_offers",
+                condition=Q(status="offered"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.target}"
+
+    @property
+    def target(self):
+        return self.session if self.session_id else self.cohort
+
+
+class RegisterEntry(models.Model):
+    """One line of a session's register: a confirmed booking that covers the session."""
+
+    class Attendance(models.TextChoices):
+        NOT_RECORDED = "", "Not yet recorded"
+        ATTENDED = "attended", "Attended"
+        DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="register_entries")
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="register_entries")
+    attendance = models.CharField(
+        max_length=20, choices=Attendance.choices, blank=True, default=Attendance.NOT_RECORDED
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "booking__person__last_name", "booking__person__first_name"]
+        verbose_name_plural = "register entries"
+        constraints = [
+            models.UniqueConstraint("booking", "session", name="register_entry_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking.person} at {self.session}"
+
+
+class Evaluation(models.Model):
+    """A participant's short evaluation after attending; quotable only once approved."""
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="evaluation")
+    rating = models.PositiveSmallIntegerField(help_text="1 (poor) to 5 (excellent)")
+    will_do_differently = models.TextField(blank=True)
+    comments = models.TextField(blank=True)
+    submitted_at = models.DateTimeField()
+    approved_for_publication = models.BooleanField(default=False)
+    approved_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="evaluation_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evaluation of {self.booking}"

@@ -21,8 +21,13 @@ class NavItem:
     roles: frozenset[str] = frozenset()
 
 
+ADMINS = frozenset({Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN})
+
 ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "directory:dashboard"),
+    NavItem("Programmes", "programmes:catalogue"),
+    NavItem("My bookings", "programmes:my_bookings"),
+    NavItem("Registers", "programmes:registers", ADMINS),
     NavItem(
         "People",
         "directory:person_list",
@@ -60,7 +65,13 @@ def navigation_for(request) -> list[dict]:
     for item in ITEMS:
         if item.roles and not (item.roles & held):
             continue
-        url = reverse(item.url_name)
-        current = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": item.label, "url": url, "current": current})
+        items.append({"label": item.label, "url": reverse(item.url_name), "current": False})
+    # The current item is the one whose address is the longest prefix of this page's.
+    matches = [
+        i
+        for i in items
+        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["current"] = True
     return items

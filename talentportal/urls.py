@@ -8,6 +8,7 @@ admin.site.site_title = "Talent Portal"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("programmes/", include("programmes.urls")),
     path("", include("talentportal.directory.urls")),
 ]
 

@@ -53,7 +53,7 @@ def test_sign_up_verify_email_sign_in_and_see_the_dashboard(page):
     page.goto(link)
     page.get_by_role("button", name="Confirm").click()
     page.get_by_role("heading", name="Hello Nia").wait_for()
-    assert nav_labels(page) == ["Home", "My profile"]
+    assert nav_labels(page) == ["Home", "Programmes", "My bookings", "My profile"]
     assert "Complete your profile" in page.content()
 
     page.get_by_role("button", name="Sign out").click()
@@ -68,18 +68,20 @@ def test_a_wrong_password_gets_a_clear_message(page, make_user):
     assert "/accounts/login/" in page.url
 
 
+EVERYONE = ["Home", "Programmes", "My bookings"]
 ROLE_NAV = [
-    ("participant", (), ["Home", "My profile"]),
-    ("coach", (Role.COACH,), ["Home", "My profile"]),
-    ("mentor", (Role.MENTOR,), ["Home", "My profile"]),
-    ("programmes", (Role.PROGRAMME_ADMIN,), ["Home", "Organisations", "Admin site", "My profile"]),
-    ("talentlead", ("org_lead",), ["Home", "People", "Organisations", "My profile"]),
-    ("systemlead", ("system_lead",), ["Home", "People", "Organisations", "My profile"]),
+    ("participant", (), [*EVERYONE, "My profile"]),
+    ("coach", (Role.COACH,), [*EVERYONE, "My profile"]),
+    ("mentor", (Role.MENTOR,), [*EVERYONE, "My profile"]),
+    ("programmes", (Role.PROGRAMME_ADMIN,),
+     [*EVERYONE, "Registers", "Organisations", "Admin site", "My profile"]),
+    ("talentlead", ("org_lead",), [*EVERYONE, "People", "Organisations", "My profile"]),
+    ("systemlead", ("system_lead",), [*EVERYONE, "People", "Organisations", "My profile"]),
     ("schemes", ({"role": Role.SCHEME_MANAGER, "scheme": "edp"},),
-     ["Home", "Organisations", "My profile"]),
-    ("reports", (Role.REPORT_TEAM,), ["Home", "Organisations", "My profile"]),
+     [*EVERYONE, "Organisations", "My profile"]),
+    ("reports", (Role.REPORT_TEAM,), [*EVERYONE, "Organisations", "My profile"]),
     ("admin", (Role.SYSTEM_ADMIN,),
-     ["Home", "People", "Organisations", "Import", "Admin site", "My profile"]),
+     [*EVERYONE, "Registers", "People", "Organisations", "Import", "Admin site", "My profile"]),
 ]  # fmt: skip
 
 

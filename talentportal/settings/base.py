@@ -41,6 +41,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The region this deployment serves; figures default to it.
 PORTAL_REGION = env("PORTAL_REGION", "Midlands")
 PORTAL_NAME = env("PORTAL_NAME", "Midlands Talent and Leadership Academy")
+# Absolute links in emails.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -266,3 +268,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Programmes: booking rules the academy can tune.
+PROGRAMMES_OFFER_HOURS = int(env("PROGRAMMES_OFFER_HOURS", "48"))
+PROGRAMMES_LATE_CANCELLATION_HOURS = int(env("PROGRAMMES_LATE_CANCELLATION_HOURS", "48"))
+PROGRAMMES_REMINDER_HOURS = int(env("PROGRAMMES_REMINDER_HOURS", "24"))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "programmes-offers-expire": {
+            "task": "programmes.tasks.offers_expire_task",
+            "schedule": timedelta(minutes=5),
+        },
+        "programmes-reminders": {
+            "task": "programmes.tasks.reminders_send_task",
+            "schedule": timedelta(minutes=15),
+        },
+    }
+)

@@ -102,13 +102,38 @@ def test_the_home_page_is_a_landing_page_for_visitors(client, db):
 
 
 EXPECTED_NAV = {
-    "participant": ["Home", "My profile"],
-    "coach": ["Home", "My profile"],
-    "programme_admin": ["Home", "Organisations", "Admin site", "My profile"],
-    "talent_lead_org": ["Home", "People", "Organisations", "My profile"],
-    "scheme_manager": ["Home", "Organisations", "My profile"],
-    "report_team": ["Home", "Organisations", "My profile"],
-    "system_admin": ["Home", "People", "Organisations", "Import", "Admin site", "My profile"],
+    "participant": ["Home", "Programmes", "My bookings", "My profile"],
+    "coach": ["Home", "Programmes", "My bookings", "My profile"],
+    "programme_admin": [
+        "Home",
+        "Programmes",
+        "My bookings",
+        "Registers",
+        "Organisations",
+        "Admin site",
+        "My profile",
+    ],
+    "talent_lead_org": [
+        "Home",
+        "Programmes",
+        "My bookings",
+        "People",
+        "Organisations",
+        "My profile",
+    ],
+    "scheme_manager": ["Home", "Programmes", "My bookings", "Organisations", "My profile"],
+    "report_team": ["Home", "Programmes", "My bookings", "Organisations", "My profile"],
+    "system_admin": [
+        "Home",
+        "Programmes",
+        "My bookings",
+        "Registers",
+        "People",
+        "Organisations",
+        "Import",
+        "Admin site",
+        "My profile",
+    ],
 }
 
 

@@ -1,0 +1,135 @@
+"""The emails of booking. They are written to the outbox inside the caller's transaction
+(so they exist exactly when the booking does) and sent by Celery after commit.
+They carry no equality data: only what, when and where."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from icalendar import Calendar, Event
+
+from .models import Booking, RegisterEntry, Session
+
+
+def _site() -> str:
+    return getattr(settings, "PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def calendar_for(sessions: list[Session], *, cancel: bool = False) -> bytes:
+    """An iCalendar invitation (or cancellation) for the sessions, one event each."""
+    cal = Calendar()
+    cal.add("prodid", "-//Talent Portal//Programmes//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "CANCEL" if cancel else "PUBLISH")
+    for session in sessions:
+        event = Event()
+        event.add("uid", f"session-{session.pk}@talentportal")
+        event.add("summary", session.display_title)
+        event.add("dtstart", session.starts_at)
+        event.add("dtend", session.ends_at)
+        event.add("dtstamp", session.starts_at)
+        event.add("location", session.venue or session.joining_url or "Online")
+        if session.joining_url:
+            event.add("url", session.joining_url)
+        event.add("description", session.programme.summary[:500])
+        event.add("status", "CANCELLED" if cancel else "CONFIRMED")
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def _sessions(booking: Booking) -> list[Session]:
+    if booking.session_id:
+        return [booking.session]
+    return list(
+        booking.cohort.sessions.exclude(status=Session.Status.CANCELLED)
+        .select_related("programme", "module")
+        .order_by("starts_at")
+    )
+
+
+def _send(booking: Booking, template: str, subject: str, *, ics: bytes | None = None, **extra):
+    context = {
+        "booking": booking,
+        "person": booking.person,
+        "target": booking.target,
+        "programme": booking.target.programme,
+        "sessions": _sessions(booking),
+        "my_bookings_url": _site() + reverse("programmes:my_bookings"),
+        **extra,
+    }
+    body = render_to_string(f"programmes/email/{template}.txt", context)
+    message = EmailMessage(subject, body, to=[booking.person.email])
+    if ics is not None:
+        message.attach("invitation.ics", ics, "text/calendar")
+    message.send()
+
+
+def booking_confirmed(booking: Booking) -> None:
+    sessions = _sessions(booking)
+    _send(
+        booking,
+        "booking_confirmed",
+        f"Booking confirmed: {booking.target.programme.title}",
+        ics=calendar_for(sessions),
+    )
+
+
+def waitlist_joined(booking: Booking) -> None:
+    _send(booking, "waitlist_joined", f"Waiting list: {booking.target.programme.title}")
+
+
+def place_offered(booking: Booking) -> None:
+    _send(
+        booking,
+        "place_offered",
+        f"A place is available: {booking.target.programme.title}",
+        accept_url=_site() + reverse("programmes:my_bookings"),
+    )
+
+
+def offer_expired(booking: Booking) -> None:
+    _send(booking, "offer_expired", f"Offer expired: {booking.target.programme.title}")
+
+
+def booking_cancelled(booking: Booking) -> None:
+    _send(
+        booking,
+        "booking_cancelled",
+        f"Booking cancelled: {booking.target.programme.title}",
+        ics=calendar_for(_sessions(booking), cancel=True),
+    )
+
+
+def waitlist_removed(booking: Booking) -> None:
+    _send(booking, "waitlist_removed", f"Waiting list: {booking.target.programme.title}")
+
+
+def session_cancelled(booking: Booking, session: Session) -> None:
+    _send(
+        booking,
+        "session_cancelled",
+        f"Cancelled by the organiser: {session.display_title}",
+        ics=calendar_for([session], cancel=True),
+        cancelled_session=session,
+    )
+
+
+def session_reminder(entry: RegisterEntry) -> None:
+    _send(
+        entry.booking,
+        "session_reminder",
+        f"Reminder: {entry.session.display_title}",
+        ics=calendar_for([entry.session]),
+        session=entry.session,
+    )
+
+
+def evaluation_invite(booking: Booking) -> None:
+    _send(
+        booking,
+        "evaluation_invite",
+        f"How was it? {booking.target.programme.title}",
+        evaluation_url=_site() + reverse("programmes:evaluate", kwargs={"pk": booking.pk}),
+    )

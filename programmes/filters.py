@@ -1,0 +1,53 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from talentportal.directory.models import Profile
+
+from .models import Delivery, Format, Programme, Session, Workstream
+from .selectors import programme_eligible_filter
+
+
+class CatalogueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    workstream = django_filters.ModelChoiceFilter(queryset=Workstream.objects.all())
+    format = django_filters.ChoiceFilter(choices=Format.choices)
+    delivery = django_filters.ChoiceFilter(choices=Delivery.choices)
+    date_from = django_filters.DateFilter(
+        method="dates_from", label="Dates from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        method="dates_to", label="Dates to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    eligible = django_filters.BooleanFilter(
+        method="only_eligible",
+        label="Only what I am eligible for",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["q", "workstream", "format", "delivery", "date_from", "date_to", "eligible"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+
+    def _with_session(self, queryset, **lookups):
+        ids = Session.objects.filter(status=Session.Status.SCHEDULED, **lookups).values(
+            "programme_id"
+        )
+        return queryset.filter(pk__in=ids)
+
+    def dates_from(self, queryset, name, value):
+        return self._with_session(queryset, starts_at__date__gte=value)
+
+    def dates_to(self, queryset, name, value):
+        return self._with_session(queryset, starts_at__date__lte=value)
+
+    def only_eligible(self, queryset, name, value):
+        if not value:
+            return queryset
+        profile = (
+            Profile.objects.select_related("organisation").filter(user=self.request.user).first()
+        )
+        return programme_eligible_filter(queryset, profile=profile)

@@ -1,0 +1,59 @@
+from django import forms
+
+from talentportal.directory.models import Disability, EthnicCategory, Sex
+
+from .models import Evaluation
+
+
+class BookingForm(forms.Form):
+    """Equality monitoring confirmed at booking: prefilled from the profile, changeable."""
+
+    ethnic_category = forms.ChoiceField(
+        choices=EthnicCategory.choices, label="What is your ethnic group?"
+    )
+    disability = forms.ChoiceField(
+        choices=Disability.choices,
+        widget=forms.RadioSelect,
+        label="Do you consider yourself to have a disability?",
+    )
+    sex = forms.ChoiceField(
+        choices=Sex.choices, widget=forms.RadioSelect, label="What is your sex?"
+    )
+
+
+class EvaluationForm(forms.ModelForm):
+    rating = forms.TypedChoiceField(
+        coerce=int,
+        choices=[
+            (5, "5 – excellent"),
+            (4, "4 – good"),
+            (3, "3 – fair"),
+            (2, "2 – poor"),
+            (1, "1 – very poor"),
+        ],
+        widget=forms.RadioSelect,
+        label="Overall, how would you rate it?",
+        error_messages={"required": "Choose a rating from 1 to 5"},
+    )
+
+    class Meta:
+        model = Evaluation
+        fields = ["rating", "will_do_differently", "comments"]
+        labels = {
+            "will_do_differently": "What will you do differently as a result?",
+            "comments": "Anything else you would like to tell us?",
+        }
+        help_texts = {
+            "comments": (
+                "The academy may quote comments anonymously, without your name, "
+                "in its annual review."
+            ),
+        }
+        widgets = {
+            "will_do_differently": forms.Textarea(attrs={"rows": 4}),
+            "comments": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class WaitlistMoveForm(forms.Form):
+    position = forms.IntegerField(min_value=1, max_value=10_000, label="New position")

@@ -1,0 +1,481 @@
+"""Every write of the programme catalogue: booking, cancelling, waiting lists, registers.
+
+Capacity rule (pretix/Saleor style): a place is taken only by a guarded
+`UPDATE ... SET taken = taken + 1 WHERE taken < capacity` on the session or
+cohort (and on the person's system allocation first, if the cohort has one),
+inside the booking's transaction. The row lock the UPDATE takes serialises
+bookings of the same target; CHECK constraints make overbooking impossible
+even for code that forgets the rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from talentportal.core.errors import ApplicationError
+from talentportal.directory.models import EqualityMonitoring, Profile, User
+
+from . import emails
+from .eligibility import refusal_reason
+from .models import Booking, Cohort, CohortAllocation, Evaluation, RegisterEntry, Session
+
+Target = Session | Cohort
+
+
+@dataclass(frozen=True)
+class EqualityAnswers:
+    ethnic_category: str
+    disability: str
+    sex: str
+
+
+def _target_sessions(target: Target) -> list[Session]:
+    if isinstance(target, Session):
+        return [target]
+    return list(target.sessions.exclude(status=Session.Status.CANCELLED).order_by("starts_at"))
+
+
+def _first_start(target: Target) -> datetime | None:
+    if isinstance(target, Session):
+        return target.starts_at
+    first = target.sessions.exclude(status=Session.Status.CANCELLED).order_by("starts_at").first()
+    return first.starts_at if first else None
+
+
+def booking_refusal(*, target: Target, person: User, now: datetime) -> str | None:
+    """Why `person` cannot book `target` now, or None. Waiting-list places count as bookable."""
+    programme = target.programme
+    if not programme.published:
+        return "This programme is not open for booking."
+    if isinstance(target, Session):
+        if target.status != Session.Status.SCHEDULED:
+            return (
+                "This session has been cancelled."
+                if target.status == Session.Status.CANCELLED
+                else "This session has already taken place."
+            )
+        if target.cohort_id:
+            return "This session is part of a cohort: book the cohort to attend it."
+        if target.module_id and not target.module.bookable_singly:
+            return "This module cannot be booked on its own."
+    elif target.cancelled:
+        return "This cohort has been cancelled."
+    start = _first_start(target)
+    if start is None:
+        return "No dates have been set yet."
+    if start <= now:
+        return "This has already started, so it can no longer be booked."
+    if target.booking_opens_at and now < target.booking_opens_at:
+        local = timezone.localtime(target.booking_opens_at)
+        return f"Booking opens on {local:%-d %B %Y at %H:%M}."
+    if target.booking_closes_at and now >= target.booking_closes_at:
+        return "Booking has closed."
+    profile = (
+        Profile.objects.select_related("organisation__type", "organisation__system")
+        .filter(user=person)
+        .first()
+    )
+    return refusal_reason(programme=programme, profile=profile)
+
+
+def _allocation(target: Target, system_id: int | None) -> CohortAllocation | None:
+    if not isinstance(target, Cohort) or system_id is None:
+        return None
+    return CohortAllocation.objects.filter(cohort=target, system_id=system_id).first()
+
+
+def _take_place(target: Target, system_id: int | None) -> str | None:
+    """Take one place with guarded UPDATEs. Returns None on success, or what was full:
+    "allocation" (the person's system has no place left) or "capacity"."""
+    allocation = _allocation(target, system_id)
+    try:
+        with transaction.atomic():
+            if allocation is not None:
+                taken = CohortAllocation.objects.filter(
+                    pk=allocation.pk, taken__lt=F("places")
+                ).update(taken=F("taken") + 1)
+                if not taken:
+                    return "allocation"
+            taken = (
+                type(target)
+                .objects.filter(pk=target.pk, taken__lt=F("capacity"))
+                .update(taken=F("taken") + 1)
+            )
+            if not taken:
+                raise _Full  # undo the allocation's increment
+    except _Full:
+        return "capacity"
+    return None
+
+
+class _Full(Exception):
+    pass
+
+
+def _release_place(target: Target, system_id: int | None) -> None:
+    allocation = _allocation(target, system_id)
+    if allocation is not None:
+        CohortAllocation.objects.filter(pk=allocation.pk, taken__gt=0).update(taken=F("taken") - 1)
+    type(target).objects.filter(pk=target.pk, taken__gt=0).update(taken=F("taken") - 1)
+
+
+def _register(booking: Booking, sessions: list[Session]) -> None:
+    RegisterEntry.objects.bulk_create(
+        [RegisterEntry(booking=booking, session=s) for s in sessions], ignore_conflicts=True
+    )
+
+
+def _snapshot(person: User, answers: EqualityAnswers | None) -> dict:
+    profile = Profile.objects.select_related("organisation").filter(user=person).first()
+    organisation = profile.organisation if profile else None
+    if answers is None:
+        record = EqualityMonitoring.objects.filter(user=person).first()
+        answers = EqualityAnswers(
+            ethnic_category=record.ethnic_category if record else "Z",
+            disability=record.disability if record else "not_stated",
+            sex=record.sex if record else "not_stated",
+        )
+    return {
+        "organisation": organisation,
+        "system_id": organisation.system_id if organisation else None,
+        "band": profile.band if profile else "",
+        "staff_group": profile.staff_group if profile else "",
+        "ethnic_category": answers.ethnic_category,
+        "disability": answers.disability,
+        "sex": answers.sex,
+    }
+
+
+def _target_filter(target: Target) -> Q:
+    return Q(session=target) if isinstance(target, Session) else Q(cohort=target)
+
+
+def booking_create(
+    *,
+    person: User,
+    target: Target,
+    now: datetime,
+    equality: EqualityAnswers | None = None,
+) -> Booking:
+    """Book a place, or join the waiting list when the target is full.
+
+    `equality` holds the answers the person confirmed at booking (prefilled from
+    their profile, "prefer not to say" allowed); they are stored with the booking.
+    """
+    reason = booking_refusal(target=target, person=person, now=now)
+    if reason:
+        raise ApplicationError(reason)
+    snapshot = _snapshot(person, equality)
+    try:
+        with transaction.atomic():
+            if Booking.objects.filter(
+                _target_filter(target), person=person, status__in=Booking.ACTIVE
+            ).exists():
+                raise ApplicationError(
+                    "You already have a place or are on the waiting list for this."
+                )
+            full = _take_place(target, snapshot["system_id"])
+            booking = Booking(
+                person=person,
+                status=Booking.Status.WAITLISTED if full else Booking.Status.CONFIRMED,
+                created_at=now,
+                confirmed_at=None if full else now,
+                **{"session" if isinstance(target, Session) else "cohort": target},
+                **snapshot,
+            )
+            if full:
+                last = Booking.objects.filter(
+                    _target_filter(target), status=Booking.Status.WAITLISTED
+                ).aggregate(m=Max("waitlist_position"))["m"]
+                booking.waitlist_position = (last or 0) + 1
+            booking.full_clean(exclude=["session", "cohort", "person", "system", "organisation"])
+            booking.save()
+            if full:
+                emails.waitlist_joined(booking)
+            else:
+                _register(booking, _target_sessions(target))
+                emails.booking_confirmed(booking)
+            return booking
+    except IntegrityError:
+        # The partial unique constraint caught a double submit that raced the check above.
+        raise ApplicationError(
+            "You already have a place or are on the waiting list for this."
+        ) from None
+
+
+def _lock(booking: Booking) -> Booking:
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("session", "cohort")
+        .get(pk=booking.pk)
+    )
+
+
+def waitlist_offer_next(*, target: Target, now: datetime) -> Booking | None:
+    """Offer a freed place to the first eligible person waiting; None if nobody can take it."""
+    hours = settings.PROGRAMMES_OFFER_HOURS
+    waiting = (
+        Booking.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(_target_filter(target), status=Booking.Status.WAITLISTED)
+        .select_related("person")
+        .order_by("waitlist_position", "created_at", "id")
+    )
+    for candidate in waiting:
+        if booking_refusal(target=target, person=candidate.person, now=now):
+            continue  # nobody is offered a place they are not eligible for
+        full = _take_place(target, candidate.system_id)
+        if full == "capacity":
+            return None
+        if full == "allocation":
+            continue
+        candidate.status = Booking.Status.OFFERED
+        candidate.offered_at = now
+        candidate.offer_expires_at = now + timedelta(hours=hours)
+        candidate.save(update_fields=["status", "offered_at", "offer_expires_at"])
+        emails.place_offered(candidate)
+        return candidate
+    return None
+
+
+def _free_place(booking: Booking, now: datetime) -> None:
+    target = booking.target
+    _release_place(target, booking.system_id)
+    waitlist_offer_next(target=target, now=now)
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, now: datetime) -> Booking:
+    """The participant cancels. Up to the start; inside the late window it is recorded as late."""
+    booking = _lock(booking)
+    if booking.status not in Booking.ACTIVE:
+        raise ApplicationError("This booking is not active.")
+    start = _first_start(booking.target)
+    if booking.status == Booking.Status.CONFIRMED and start is not None and start <= now:
+        raise ApplicationError(
+            "This has already started, so the booking can no longer be cancelled."
+        )
+    was = booking.status
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = now
+    if was == Booking.Status.CONFIRMED and start is not None:
+        window = timedelta(hours=settings.PROGRAMMES_LATE_CANCELLATION_HOURS)
+        booking.late_cancellation = start - now < window
+    booking.save(update_fields=["status", "cancelled_at", "late_cancellation"])
+    if was in Booking.HOLDING:
+        _free_place(booking, now)
+    emails.booking_cancelled(booking)
+    return booking
+
+
+@transaction.atomic
+def offer_accept(*, booking: Booking, now: datetime) -> Booking:
+    booking = _lock(booking)
+    if booking.status != Booking.Status.OFFERED:
+        raise ApplicationError("There is no open offer on this booking.")
+    if booking.offer_expires_at and booking.offer_expires_at <= now:
+        raise ApplicationError("This offer has expired.")
+    booking.status = Booking.Status.CONFIRMED
+    booking.confirmed_at = now
+    booking.waitlist_position = None
+    booking.save(update_fields=["status", "confirmed_at", "waitlist_position"])
+    _register(booking, _target_sessions(booking.target))
+    emails.booking_confirmed(booking)
+    return booking
+
+
+def offer_decline(*, booking: Booking, now: datetime) -> Booking:
+    return booking_cancel(booking=booking, now=now)
+
+
+def offers_expire(*, now: datetime) -> int:
+    """Expire unanswered offers and pass each place down the list. Returns how many expired."""
+    expired = 0
+    ids = list(
+        Booking.objects.filter(status=Booking.Status.OFFERED, offer_expires_at__lte=now)
+        .order_by("offer_expires_at")
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        with transaction.atomic():
+            booking = (
+                Booking.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("session", "cohort")
+                .filter(pk=pk, status=Booking.Status.OFFERED, offer_expires_at__lte=now)
+                .first()
+            )
+            if booking is None:
+                continue
+            booking.status = Booking.Status.EXPIRED
+            booking.save(update_fields=["status"])
+            emails.offer_expired(booking)
+            _free_place(booking, now)
+            expired += 1
+    return expired
+
+
+@transaction.atomic
+def waitlist_move(*, booking: Booking, position: int) -> None:
+    """An administrator puts a waiting booking at `position` (1 = next to be offered)."""
+    booking = _lock(booking)
+    if booking.status != Booking.Status.WAITLISTED:
+        raise ApplicationError("Only bookings on the waiting list can be moved.")
+    queue = list(
+        Booking.objects.select_for_update()
+        .filter(_target_filter(booking.target), status=Booking.Status.WAITLISTED)
+        .exclude(pk=booking.pk)
+        .order_by("waitlist_position", "created_at", "id")
+    )
+    position = max(1, min(position, len(queue) + 1))
+    queue.insert(position - 1, booking)
+    for index, item in enumerate(queue, start=1):
+        if item.waitlist_position != index:
+            item.waitlist_position = index
+            item.save(update_fields=["waitlist_position"])
+
+
+@transaction.atomic
+def waitlist_remove(*, booking: Booking, now: datetime) -> None:
+    booking = _lock(booking)
+    if booking.status != Booking.Status.WAITLISTED:
+        raise ApplicationError("Only bookings on the waiting list can be removed from it.")
+    booking.status = Booking.Status.REMOVED
+    booking.cancelled_at = now
+    booking.save(update_fields=["status", "cancelled_at"])
+    emails.waitlist_removed(booking)
+
+
+@transaction.atomic
+def session_cancel(*, session: Session, now: datetime) -> int:
+    """The organiser cancels a session: everyone booked or waiting is told. Returns how many."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status == Session.Status.CANCELLED:
+        raise ApplicationError("This session is already cancelled.")
+    if session.status == Session.Status.DELIVERED:
+        raise ApplicationError("This session has already been delivered.")
+    session.status = Session.Status.CANCELLED
+    session.save(update_fields=["status"])
+    notified = 0
+    if session.cohort_id:
+        # The cohort goes on; its members hear that this date is off.
+        bookings = Booking.objects.filter(cohort_id=session.cohort_id, status__in=Booking.ACTIVE)
+        for booking in bookings.select_related("person"):
+            emails.session_cancelled(booking, session)
+            notified += 1
+        return notified
+    bookings = Booking.objects.select_for_update().filter(
+        session=session, status__in=Booking.ACTIVE
+    )
+    for booking in bookings.select_related("person"):
+        booking.status = Booking.Status.ORGANISER_CANCELLED
+        booking.cancelled_at = now
+        booking.save(update_fields=["status", "cancelled_at"])
+        emails.session_cancelled(booking, session)
+        notified += 1
+    Session.objects.filter(pk=session.pk).update(taken=0)
+    return notified
+
+
+def register_mark(*, session: Session, marks: dict[int, str], by: User, now: datetime) -> int:
+    """Mark attendance for register entries of `session` ({entry id: attendance}).
+
+    Only once the session has started; "" puts an entry back to "not yet recorded".
+    Attendees get the evaluation the first time they are marked attended.
+    """
+    if session.starts_at > now:
+        raise ApplicationError("Attendance can be recorded once the session has started.")
+    if session.status == Session.Status.CANCELLED:
+        raise ApplicationError("This session was cancelled.")
+    allowed = set(RegisterEntry.Attendance.values)
+    bad = {v for v in marks.values() if v not in allowed}
+    if bad:
+        raise ApplicationError("Choose attended or did not attend.")
+    changed = 0
+    with transaction.atomic():
+        entries = (
+            RegisterEntry.objects.select_for_update(of=("self",))
+            .filter(session=session, pk__in=list(marks), booking__status=Booking.Status.CONFIRMED)
+            .select_related("booking__person")
+        )
+        for entry in entries:
+            value = marks[entry.pk]
+            if entry.attendance == value:
+                continue
+            first_attendance = (
+                value == RegisterEntry.Attendance.ATTENDED
+                and not RegisterEntry.objects.filter(
+                    booking=entry.booking, attendance=RegisterEntry.Attendance.ATTENDED
+                ).exists()
+            )
+            entry.attendance = value
+            entry.recorded_at = now if value else None
+            entry.recorded_by = by if value else None
+            entry.save(update_fields=["attendance", "recorded_at", "recorded_by"])
+            if first_attendance:
+                emails.evaluation_invite(entry.booking)
+            changed += 1
+        if changed and session.status == Session.Status.SCHEDULED and session.ends_at <= now:
+            Session.objects.filter(pk=session.pk).update(status=Session.Status.DELIVERED)
+    return changed
+
+
+def reminders_send(*, now: datetime) -> int:
+    """Remind everyone booked on sessions starting within the reminder window, once."""
+    horizon = now + timedelta(hours=settings.PROGRAMMES_REMINDER_HOURS)
+    sent = 0
+    ids = list(
+        RegisterEntry.objects.filter(
+            reminded_at__isnull=True,
+            booking__status=Booking.Status.CONFIRMED,
+            session__status=Session.Status.SCHEDULED,
+            session__starts_at__gt=now,
+            session__starts_at__lte=horizon,
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        with transaction.atomic():
+            entry = (
+                RegisterEntry.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("booking__person", "session__programme")
+                .filter(pk=pk, reminded_at__isnull=True)
+                .first()
+            )
+            if entry is None:
+                continue
+            emails.session_reminder(entry)
+            entry.reminded_at = now
+            entry.save(update_fields=["reminded_at"])
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def evaluation_submit(
+    *, booking: Booking, rating: int, will_do_differently: str, comments: str, now: datetime
+) -> Evaluation:
+    if Evaluation.objects.filter(booking=booking).exists():
+        raise ApplicationError("You have already sent your evaluation.")
+    evaluation = Evaluation(
+        booking=booking,
+        rating=rating,
+        will_do_differently=will_do_differently.strip(),
+        comments=comments.strip(),
+        submitted_at=now,
+    )
+    evaluation.full_clean()
+    evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_approve(*, evaluation: Evaluation, approved: bool, by: User, now: datetime) -> None:
+    """Mark a comment approved for anonymous publication in the annual review (or withdraw it)."""
+    evaluation.approved_for_publication = approved
+    evaluation.approved_by = by if approved else None
+    evaluation.approved_at = now if approved else None
+    evaluation.save(update_fields=["approved_for_publication", "approved_by", "approved_at"])

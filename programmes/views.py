@@ -1,0 +1,405 @@
+import csv
+import io
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from talentportal.core.errors import ApplicationError
+from talentportal.directory.models import EqualityMonitoring, Role
+from talentportal.directory.permissions import RoleRequiredMixin, has_role
+
+from . import selectors, services
+from .emails import calendar_for
+from .filters import CatalogueFilter
+from .forms import BookingForm, EvaluationForm, WaitlistMoveForm
+from .models import Booking, Cohort, Evaluation, Programme, RegisterEntry, Session
+from .tables import CatalogueTable
+
+ADMINS = {Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN}
+
+
+def _target(kind: str, pk: int):
+    model = {"session": Session, "cohort": Cohort}.get(kind)
+    if model is None:
+        raise Http404
+    return get_object_or_404(model.objects.select_related("programme"), pk=pk)
+
+
+class CatalogueView(RoleRequiredMixin, SingleTableMixin, FilterView):
+    template_name = "programmes/programme_list.html"
+    table_class = CatalogueTable
+    filterset_class = CatalogueFilter
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.programme_list(now=timezone.now())
+
+
+class ProgrammeDetailView(RoleRequiredMixin, TemplateView):
+    template_name = "programmes/programme_detail.html"
+
+    def get_context_data(self, slug, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        try:
+            programme = selectors.programme_detail(slug=slug, user=self.request.user)
+        except Programme.DoesNotExist:
+            raise Http404 from None
+        now = timezone.now()
+        mine = {
+            (b.session_id, b.cohort_id): b
+            for b in Booking.objects.filter(
+                person=self.request.user, status__in=Booking.ACTIVE
+            ).filter(Q(session__programme=programme) | Q(cohort__programme=programme))
+        }
+        single = [s for s in programme.sessions.all() if not s.cohort_id]
+        ctx.update(
+            programme=programme,
+            sessions=[
+                (
+                    s,
+                    mine.get((s.pk, None)),
+                    services.booking_refusal(target=s, person=self.request.user, now=now),
+                )
+                for s in single
+                if s.starts_at > now or mine.get((s.pk, None))
+            ],
+            cohorts=[
+                (
+                    c,
+                    mine.get((None, c.pk)),
+                    services.booking_refusal(target=c, person=self.request.user, now=now),
+                )
+                for c in programme.cohorts.all()
+            ],
+            is_admin=has_role(self.request.user, *ADMINS),
+        )
+        return ctx
+
+
+class BookView(RoleRequiredMixin, View):
+    """GET: confirm the booking and equality answers. POST (programmes:book): book."""
+
+    template_name = "programmes/booking_create.html"
+
+    def _initial(self, user):
+        record = EqualityMonitoring.objects.filter(user=user).first()
+        if record is None:
+            return {"ethnic_category": "Z", "disability": "not_stated", "sex": "not_stated"}
+        return {
+            "ethnic_category": record.ethnic_category,
+            "disability": record.disability,
+            "sex": record.sex,
+        }
+
+    def _render(self, request, target, form, refusal=None):
+        return render(
+            request,
+            self.template_name,
+            {"target": target, "programme": target.programme, "form": form, "refusal": refusal},
+        )
+
+    def get(self, request, kind, pk):
+        target = _target(kind, pk)
+        refusal = services.booking_refusal(target=target, person=request.user, now=timezone.now())
+        return self._render(
+            request, target, BookingForm(initial=self._initial(request.user)), refusal
+        )
+
+    def post(self, request, kind, pk):
+        target = _target(kind, pk)
+        form = BookingForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, target, form)
+        try:
+            booking = services.booking_create(
+                person=request.user,
+                target=target,
+                now=timezone.now(),
+                equality=services.EqualityAnswers(**form.cleaned_data),
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("programmes:programme_detail", slug=target.programme.slug)
+        if booking.status == Booking.Status.CONFIRMED:
+            messages.success(
+                request,
+                f"You are booked on {target.programme.title}. We have emailed you the details.",
+            )
+        else:
+            messages.info(
+                request,
+                f"{target.programme.title} is full, so you are on the waiting list "
+                f"(position {booking.waitlist_position}). We will email you if a place comes up.",
+            )
+        return redirect("programmes:my_bookings")
+
+
+class MyBookingsView(RoleRequiredMixin, TemplateView):
+    template_name = "programmes/booking_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        now = timezone.now()
+        upcoming, waiting, past = [], [], []
+        for b in selectors.booking_list(user=self.request.user):
+            start = b.session.starts_at if b.session_id else b.first_start
+            if b.status in (Booking.Status.WAITLISTED, Booking.Status.OFFERED):
+                waiting.append(b)
+            elif b.status == Booking.Status.CONFIRMED and start and start > now:
+                upcoming.append(b)
+            else:
+                past.append(b)
+        upcoming.sort(key=lambda b: b.session.starts_at if b.session_id else b.first_start)
+        ctx.update(upcoming=upcoming, waiting=waiting, past=past)
+        return ctx
+
+
+class _OwnBookingAction(RoleRequiredMixin, View):
+    def booking(self, request, pk):
+        try:
+            return selectors.booking_for_owner(user=request.user, pk=pk)
+        except Booking.DoesNotExist:
+            raise Http404 from None
+
+
+class BookingCancelView(_OwnBookingAction):
+    def post(self, request, pk):
+        booking = services.booking_cancel(booking=self.booking(request, pk), now=timezone.now())
+        note = " This was a late cancellation." if booking.late_cancellation else ""
+        messages.success(
+            request, f"Your booking on {booking.target.programme.title} is cancelled.{note}"
+        )
+        return redirect("programmes:my_bookings")
+
+
+class OfferAcceptView(_OwnBookingAction):
+    def post(self, request, pk):
+        booking = services.offer_accept(booking=self.booking(request, pk), now=timezone.now())
+        messages.success(request, f"You are booked on {booking.target.programme.title}.")
+        return redirect("programmes:my_bookings")
+
+
+class OfferDeclineView(_OwnBookingAction):
+    def post(self, request, pk):
+        booking = services.offer_decline(booking=self.booking(request, pk), now=timezone.now())
+        messages.success(
+            request, f"You have declined the place on {booking.target.programme.title}."
+        )
+        return redirect("programmes:my_bookings")
+
+
+class BookingCalendarView(_OwnBookingAction):
+    def get(self, request, pk):
+        booking = self.booking(request, pk)
+        if booking.status != Booking.Status.CONFIRMED:
+            raise Http404
+        sessions = (
+            [booking.session]
+            if booking.session_id
+            else list(booking.cohort.sessions.exclude(status=Session.Status.CANCELLED))
+        )
+        response = HttpResponse(calendar_for(sessions), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="booking-{booking.pk}.ics"'
+        return response
+
+
+class EvaluationView(_OwnBookingAction):
+    template_name = "programmes/evaluation_create.html"
+
+    def _attended(self, booking):
+        return booking.register_entries.filter(
+            attendance=RegisterEntry.Attendance.ATTENDED
+        ).exists()
+
+    def get(self, request, pk):
+        booking = self.booking(request, pk)
+        if not self._attended(booking):
+            raise Http404
+        if Evaluation.objects.filter(booking=booking).exists():
+            messages.info(request, "Thank you: you have already sent your evaluation.")
+            return redirect("programmes:my_bookings")
+        return render(request, self.template_name, {"booking": booking, "form": EvaluationForm()})
+
+    def post(self, request, pk):
+        booking = self.booking(request, pk)
+        if not self._attended(booking):
+            raise Http404
+        form = EvaluationForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"booking": booking, "form": form})
+        services.evaluation_submit(booking=booking, now=timezone.now(), **form.cleaned_data)
+        messages.success(request, "Thank you for your evaluation.")
+        return redirect("programmes:my_bookings")
+
+
+# The academy team and facilitators
+
+
+class _SessionAction(RoleRequiredMixin, View):
+    def session(self, request, pk):
+        session = get_object_or_404(
+            Session.objects.select_related("programme", "module", "cohort"), pk=pk
+        )
+        if not selectors.can_run_register(user=request.user, session=session):
+            raise Http404
+        return session
+
+
+class RegisterView(_SessionAction):
+    template_name = "programmes/register_detail.html"
+
+    def get(self, request, pk):
+        session = self.session(request, pk)
+        return render(
+            request,
+            self.template_name,
+            {
+                "session": session,
+                "entries": selectors.register_entries(session=session),
+                "Attendance": RegisterEntry.Attendance,
+            },
+        )
+
+    def post(self, request, pk):
+        session = self.session(request, pk)
+        entries = selectors.register_entries(session=session)
+        if "all_attended" in request.POST:
+            marks = {e.pk: RegisterEntry.Attendance.ATTENDED for e in entries if not e.attendance}
+        else:
+            marks = {}
+            for e in entries:
+                value = request.POST.get(f"entry-{e.pk}")
+                if value is not None:
+                    marks[e.pk] = value
+        try:
+            changed = services.register_mark(
+                session=session, marks=marks, by=request.user, now=timezone.now()
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("programmes:register", pk=session.pk)
+        messages.success(request, f"Register saved: {changed} change{'s' if changed != 1 else ''}.")
+        return redirect("programmes:register", pk=session.pk)
+
+
+class RegisterExportView(_SessionAction):
+    def get(self, request, pk, fmt):
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        session = self.session(request, pk)
+        rows = [["Name", "Email", "Organisation", "Attendance"]]
+        for e in selectors.register_entries(session=session):
+            rows.append(
+                [
+                    e.booking.person.get_full_name(),
+                    e.booking.person.email,
+                    str(e.booking.organisation or ""),
+                    e.get_attendance_display(),
+                ]
+            )
+        name = f"register-{session.starts_at:%Y-%m-%d}-{session.pk}"
+        if fmt == "csv":
+            out = io.StringIO()
+            csv.writer(out).writerows(rows)
+            response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        else:
+            from openpyxl import Workbook
+
+            book = Workbook()
+            sheet = book.active
+            sheet.title = "Register"
+            for row in rows:
+                sheet.append(row)
+            out = io.BytesIO()
+            book.save(out)
+            response = HttpResponse(
+                out.getvalue(),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        return response
+
+
+class RegistersToCompleteView(RoleRequiredMixin, TemplateView):
+    template_name = "programmes/register_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["sessions"] = selectors.registers_to_complete(
+            user=self.request.user, now=timezone.now()
+        )
+        return ctx
+
+
+class SessionCancelView(RoleRequiredMixin, View):
+    required_roles = ADMINS
+
+    def post(self, request, pk):
+        session = get_object_or_404(Session, pk=pk)
+        notified = services.session_cancel(session=session, now=timezone.now())
+        messages.success(request, f"Session cancelled. {notified} people have been told.")
+        return redirect("programmes:programme_detail", slug=session.programme.slug)
+
+
+class WaitingListView(RoleRequiredMixin, View):
+    required_roles = ADMINS
+    template_name = "programmes/waiting_list.html"
+
+    def get(self, request, kind, pk):
+        target = _target(kind, pk)
+        return render(
+            request,
+            self.template_name,
+            {
+                "target": target,
+                "kind": kind,
+                "bookings": selectors.waiting_list(target=target),
+                "form": WaitlistMoveForm(),
+            },
+        )
+
+    def post(self, request, kind, pk):
+        target = _target(kind, pk)
+        booking = get_object_or_404(Booking, pk=request.POST.get("booking") or 0, **{kind: target})
+        if "remove" in request.POST:
+            services.waitlist_remove(booking=booking, now=timezone.now())
+            messages.success(request, f"{booking.person} has been taken off the waiting list.")
+        else:
+            form = WaitlistMoveForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "Enter a position of 1 or more.")
+            else:
+                services.waitlist_move(booking=booking, position=form.cleaned_data["position"])
+                messages.success(
+                    request, f"{booking.person} moved to position {form.cleaned_data['position']}."
+                )
+        return redirect("programmes:waiting_list", kind=kind, pk=target.pk)
+
+
+class EvaluationListView(RoleRequiredMixin, View):
+    required_roles = ADMINS
+    template_name = "programmes/evaluation_list.html"
+
+    def get(self, request):
+        evaluations = Evaluation.objects.select_related(
+            "booking__session__programme", "booking__cohort__programme"
+        ).order_by("-submitted_at")[:200]
+        return render(request, self.template_name, {"evaluations": evaluations})
+
+    def post(self, request):
+        evaluation = get_object_or_404(Evaluation, pk=request.POST.get("evaluation") or 0)
+        services.evaluation_approve(
+            evaluation=evaluation,
+            approved="approve" in request.POST,
+            by=request.user,
+            now=timezone.now(),
+        )
+        messages.success(request, "Evaluation updated.")
+        return redirect("programmes:evaluation_list")
