@@ -52,16 +52,15 @@ start_postgres() {
       -E UTF8 --locale=C.UTF-8 >"$STATE/initdb.log" 2>&1 \
       || die "initdb failed; see $STATE/initdb.log"
   fi
-  if as_pg "$bin/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
-    return 0
+  if ! as_pg "$bin/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+    if port_busy "$PGPORT"; then
+      die "port $PGPORT is taken by another server: stop it (\`make stop\` in its checkout) or set TP_PG_PORT."
+    fi
+    as_pg "$bin/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 start \
+      -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDATA -c fsync=${TP_PG_FSYNC:-on} -c max_connections=200 -c shared_buffers=256MB" \
+      >/dev/null || die "PostgreSQL did not start; see $PGDATA/server.log"
   fi
-  if port_busy "$PGPORT"; then
-    die "port $PGPORT is taken by another server: stop it (\`make stop\` in its checkout) or set TP_PG_PORT."
-  fi
-  as_pg "$bin/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 start \
-    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDATA -c fsync=${TP_PG_FSYNC:-on} -c max_connections=200 -c shared_buffers=256MB" \
-    >/dev/null || die "PostgreSQL did not start; see $PGDATA/server.log"
-  # Create the role and database on first start.
+  # Create the role and database if missing (every time: an interrupted first start heals).
   as_pg "$bin/psql" -h "$PGDATA" -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt >/dev/null <<SQL
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
@@ -73,11 +72,19 @@ SELECT 'CREATE DATABASE $DB_NAME OWNER $DB_USER'
 SQL
 }
 
+redis_running() {
+  # The pid file names a live redis-server (not a recycled pid of something else).
+  local pid
+  [ -f "$STATE/redis/redis.pid" ] || return 1
+  pid="$(cat "$STATE/redis/redis.pid")"
+  [ -n "$pid" ] && grep -q redis "/proc/$pid/comm" 2>/dev/null
+}
+
 start_redis() {
   command -v redis-server >/dev/null \
     || die "Redis is not installed: run \`make deps\` (Debian package redis-server)."
   mkdir -p "$STATE/redis"
-  if [ -f "$STATE/redis/redis.pid" ] && kill -0 "$(cat "$STATE/redis/redis.pid")" 2>/dev/null; then
+  if redis_running; then
     return 0
   fi
   if port_busy "$REDIS_PORT"; then
@@ -99,10 +106,10 @@ stop_all() {
     bin="$(pg_bin)"
     as_pg "$bin/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
   fi
-  if [ -f "$STATE/redis/redis.pid" ]; then
+  if redis_running; then
     kill "$(cat "$STATE/redis/redis.pid")" 2>/dev/null || true
-    rm -f "$STATE/redis/redis.pid"
   fi
+  rm -f "$STATE/redis/redis.pid"
 }
 
 print_env() {

@@ -4,7 +4,9 @@
 set -euo pipefail
 
 missing=()
-have_lib() { ldconfig -p 2>/dev/null | grep -F "$1" >/dev/null; }
+# ldconfig lives in /sbin, which is not on a Debian user's PATH.
+LDCONFIG="$(command -v ldconfig || echo /sbin/ldconfig)"
+have_lib() { "$LDCONFIG" -p 2>/dev/null | grep -F "$1" >/dev/null; }
 
 { ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && id postgres >/dev/null 2>&1; } || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)

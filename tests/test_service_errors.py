@@ -15,10 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _manage(*args, **env):
+    env.setdefault("DJANGO_SETTINGS_MODULE", "talentportal.settings.local")
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "talentportal.settings.local", **env},
+        env={**os.environ, **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -43,10 +44,39 @@ def test_manage_py_says_to_start_redis_when_it_is_down():
     ]
 
 
-@pytest.mark.parametrize("message", ["connection refused", "server closed the connection"])
+@pytest.mark.parametrize(
+    "message", ["connection refused", "server closed the connection unexpectedly"]
+)
 def test_a_database_outage_answers_503_not_500(message):
     request = RequestFactory().get("/")
     middleware = ServiceUnavailableMiddleware(lambda r: None)
     response = middleware.process_exception(request, OperationalError(message))
     assert response.status_code == 503
     assert b"service is unavailable" in response.content
+
+
+def _request_as_signed_in(path, method="get", **env):
+    code = (
+        "from django.test import Client\n"
+        "c = Client(raise_request_exception=False)\n"
+        "c.cookies['sessionid'] = 'a' * 32\n"
+        f"r = getattr(c, {method!r})({path!r}, {{'login': 'a@b.example', 'password': 'x'}})\n"
+        "print(r.status_code, b'service is unavailable' in r.content)\n"
+    )
+    return _manage("shell", "-c", code, DJANGO_SETTINGS_MODULE="talentportal.settings.test", **env)
+
+
+def test_a_signed_in_person_gets_503_not_500_when_postgresql_is_down():
+    result = _request_as_signed_in("/profile/", DATABASE_URL="postgres://x:y@127.0.0.1:9/nowhere")
+    assert result.stdout.strip().splitlines()[-1].split() == ["503", "True"], result.stderr
+
+
+def test_signing_in_while_redis_is_down_gets_503_not_500():
+    result = _request_as_signed_in("/accounts/login/", "post", REDIS_URL="redis://127.0.0.1:9/0")
+    assert result.stdout.strip().splitlines()[-1].split() == ["503", "True"], result.stderr
+
+
+def test_a_deadlock_is_not_reported_as_an_outage():
+    request = RequestFactory().get("/")
+    middleware = ServiceUnavailableMiddleware(lambda r: None)
+    assert middleware.process_exception(request, OperationalError("deadlock detected")) is None

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .errors import ApplicationError
 
@@ -92,6 +92,9 @@ def _read_rows(importer: Importer, data: bytes) -> list[tuple[int, dict[str, str
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ImportFailed([RowError(line, "file", "is not UTF-8 text")]) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ImportFailed([RowError(line, "file", "contains a NUL character")])
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -146,6 +149,9 @@ def records_import(*, kind: str, data: bytes, dry_run: bool = False) -> ImportRe
     rows = _read_rows(importer, data)
     result = ImportResult(kind=kind, rows=len(rows))
     with transaction.atomic():
+        # One import of a kind at a time: what validation saw is still true when writing.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"import:{kind}"])
         items = importer.validate(rows)
         if importer.errors:
             raise ImportFailed(sorted(importer.errors, key=lambda e: (e.row, e.column)))

@@ -1,18 +1,19 @@
 import logging
 
 from django.contrib import messages
-from django.db.utils import InterfaceError, OperationalError
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .errors import ApplicationError
+from .services_check import is_outage
+from .views import outage_response
 
 logger = logging.getLogger(__name__)
 
 
 class ServiceUnavailableMiddleware:
-    """A database outage answers 503 with a plain page, never a 500 with a stack trace."""
+    """An outage of PostgreSQL or Redis in a view answers 503 with a plain page, never a 500.
+    (Errors raised in other middleware reach handler500, which does the same.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -21,11 +22,9 @@ class ServiceUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OperationalError | InterfaceError):
-            logger.warning("database unavailable: %s", exception)
-            response = TemplateResponse(request, "503.html", status=503)
-            response["Retry-After"] = "30"
-            return response.render()
+        if is_outage(exception):
+            logger.warning("service unavailable: %s", exception)
+            return outage_response()
         return None
 
 

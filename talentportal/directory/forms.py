@@ -89,10 +89,6 @@ class OrganisationImportForm(forms.Form):
         return upload
 
 
-class OrganisationImportConfirmForm(forms.Form):
-    data = forms.CharField(widget=forms.HiddenInput, max_length=10 * 1024 * 1024)
-
-
 class RoleGrantForm(forms.Form):
     role = forms.ChoiceField(choices=[("", "Choose a role")] + Role.choices)
     organisation = forms.ModelChoiceField(

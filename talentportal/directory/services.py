@@ -148,12 +148,16 @@ def role_grant(
 def role_revoke(*, assignment: RoleAssignment, revoked_by: User | None = None) -> None:
     user = assignment.user
     User.objects.select_for_update().get(pk=user.pk)
-    if (
-        assignment.role == Role.SYSTEM_ADMIN
-        and not RoleAssignment.objects.filter(role=Role.SYSTEM_ADMIN)
-        .exclude(pk=assignment.pk)
-        .exists()
-    ):
-        raise ApplicationError("The portal must keep at least one system administrator.")
+    if assignment.role == Role.SYSTEM_ADMIN:
+        # Lock every administrator's assignment, so two administrators removing each
+        # other at the same moment cannot both succeed.
+        admins = list(
+            RoleAssignment.objects.select_for_update()
+            .filter(role=Role.SYSTEM_ADMIN)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if admins == [assignment.pk] or assignment.pk not in admins:
+            raise ApplicationError("The portal must keep at least one system administrator.")
     assignment.delete()
     _sync_account_flags(user)

@@ -1,4 +1,7 @@
+import secrets
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +17,6 @@ from . import selectors, services
 from .filters import OrganisationFilter, PersonFilter
 from .forms import (
     EqualityForm,
-    OrganisationImportConfirmForm,
     OrganisationImportForm,
     ProfileForm,
     RoleGrantForm,
@@ -152,15 +154,16 @@ class OrganisationImportView(RoleRequiredMixin, View):
 
     def post(self, request):
         if "confirm" in request.POST:
-            confirm = OrganisationImportConfirmForm(request.POST)
-            if not confirm.is_valid():
-                messages.error(request, "The upload was lost; choose the file again.")
+            token = request.POST.get("token", "")
+            data = cache.get(self._key(request, token)) if token else None
+            if data is None:
+                messages.error(request, "The checked file has expired; choose it again.")
                 return redirect("directory:organisation_import")
-            data = confirm.cleaned_data["data"].encode("utf-8")
             try:
                 result = records_import(kind="organisations", data=data)
             except ImportFailed as exc:
                 return self.render(request, errors=exc.errors)
+            cache.delete(self._key(request, token))
             messages.success(
                 request,
                 f"Imported {result.rows} rows: {result.created} created, "
@@ -175,12 +178,14 @@ class OrganisationImportView(RoleRequiredMixin, View):
             result = records_import(kind="organisations", data=data, dry_run=True)
         except ImportFailed as exc:
             return self.render(request, form=form, errors=exc.errors)
-        return self.render(
-            request,
-            form=form,
-            preview=result,
-            confirm=OrganisationImportConfirmForm(initial={"data": data.decode("utf-8-sig")}),
-        )
+        # The checked file waits on the server (not in the page) until it is confirmed.
+        token = secrets.token_urlsafe(16)
+        cache.set(self._key(request, token), data, timeout=3600)
+        return self.render(request, form=form, preview=result, token=token)
+
+    @staticmethod
+    def _key(request, token: str) -> str:
+        return f"import:organisations:{request.user.pk}:{token}"
 
 
 class PersonRolesView(RoleRequiredMixin, View):

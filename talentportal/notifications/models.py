@@ -19,6 +19,9 @@ class OutboundEmail(models.Model):
     recipients = models.JSONField()
     payload = models.JSONField(help_text="The serialised EmailMessage.")
     attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a failed delivery is tried again."
+    )
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -26,8 +29,8 @@ class OutboundEmail(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(
-                fields=["created_at"],
-                name="outbound_email_pending",
+                fields=["next_attempt_at", "created_at"],
+                name="outbound_email_due",
                 condition=models.Q(status="pending"),
             )
         ]

@@ -16,7 +16,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """A variable set but empty counts as unset (docker-compose writes `${X:-}` as "")."""
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -28,6 +29,14 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def redis_db(url: str, db: int) -> str:
+    """The same Redis server, another database number."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{db}"))
 
 
 LOCAL_PG_PORT = env("TP_PG_PORT", "54329")
@@ -174,6 +183,10 @@ MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "NHS Talent Portal")
 # Roles that can see talent or equality data must use two-factor authentication.
 MFA_ENFORCED = env_bool("MFA_ENFORCED", True)
 MFA_ADAPTER = "talentportal.directory.adapters.MFAAdapter"
+# One 30-second step of clock drift either way, as RFC 6238 recommends.
+MFA_TOTP_TOLERANCE = 1
+# `load_demo` publishes its passwords: never in production.
+DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", False)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -224,8 +224,10 @@ def test_organisation_import_page_previews_then_imports(client, make_user):
     assert response.status_code == 200
     assert b"Check before importing" in response.content
     assert not Organisation.objects.filter(name="New Trust").exists()
-    data = response.context["confirm"].initial["data"]
-    response = client.post(reverse("directory:organisation_import"), {"confirm": "1", "data": data})
+    token = response.context["token"]
+    response = client.post(
+        reverse("directory:organisation_import"), {"confirm": "1", "token": token}
+    )
     assert response.status_code == 302
     assert Organisation.objects.filter(name="New Trust", system__name="Lincolnshire").exists()
 

@@ -21,6 +21,13 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=240, help="How many staff to create.")
 
     def handle(self, *args, if_empty=False, people=240, **options):
+        from django.conf import settings
+
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "Demo data publishes its passwords, so it is refused here "
+                "(set DEMO_DATA_ALLOWED=1 only on a demonstration server)."
+            )
         if User.objects.exists():
             if if_empty:
                 self.stdout.write("The database already has people: demo data not loaded.")

@@ -1,0 +1,24 @@
+import sys
+
+from django.http import HttpResponse
+from django.template import loader
+
+from .services_check import is_outage
+
+
+def outage_response() -> HttpResponse:
+    """A 503 page that needs neither the database nor Redis (no context processors)."""
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
+def server_error(request):
+    """handler500: an outage of PostgreSQL or Redis is a 503 with a plain message.
+
+    It also catches errors raised in middleware (loading the session, say), which
+    no process_exception hook sees."""
+    exc = sys.exc_info()[1]
+    if exc is not None and is_outage(exc):
+        return outage_response()
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
