@@ -48,8 +48,15 @@ def _first_start(target: Target) -> datetime | None:
     return first.starts_at if first else None
 
 
-def booking_refusal(*, target: Target, person: User, now: datetime) -> str | None:
-    """Why `person` cannot book `target` now, or None. Waiting-list places count as bookable."""
+_UNSET = object()
+
+
+def booking_refusal(
+    *, target: Target, person: User, now: datetime, profile: Profile | None | object = _UNSET
+) -> str | None:
+    """Why `person` cannot book `target` now, or None. Waiting-list places count as bookable.
+
+    Pages checking many targets pass the person's `profile` to save a query each."""
     programme = target.programme
     if not programme.published:
         return "This programme is not open for booking."
@@ -76,12 +83,17 @@ def booking_refusal(*, target: Target, person: User, now: datetime) -> str | Non
         return f"Booking opens on {local:%-d %B %Y at %H:%M}."
     if target.booking_closes_at and now >= target.booking_closes_at:
         return "Booking has closed."
-    profile = (
+    if profile is _UNSET:
+        profile = profile_for_eligibility(person)
+    return refusal_reason(programme=programme, profile=profile)
+
+
+def profile_for_eligibility(person: User) -> Profile | None:
+    return (
         Profile.objects.select_related("organisation__type", "organisation__system")
         .filter(user=person)
         .first()
     )
-    return refusal_reason(programme=programme, profile=profile)
 
 
 def _allocation(target: Target, system_id: int | None) -> CohortAllocation | None:

@@ -52,6 +52,12 @@ class ProgrammeDetailView(RoleRequiredMixin, TemplateView):
         except Programme.DoesNotExist:
             raise Http404 from None
         now = timezone.now()
+        user = self.request.user
+        profile = services.profile_for_eligibility(user)
+
+        def refusal(target):
+            return services.booking_refusal(target=target, person=user, now=now, profile=profile)
+
         mine = {
             (b.session_id, b.cohort_id): b
             for b in Booking.objects.filter(
@@ -65,7 +71,7 @@ class ProgrammeDetailView(RoleRequiredMixin, TemplateView):
                 (
                     s,
                     mine.get((s.pk, None)),
-                    services.booking_refusal(target=s, person=self.request.user, now=now),
+                    refusal(s),
                 )
                 for s in single
                 if s.starts_at > now or mine.get((s.pk, None))
@@ -74,7 +80,7 @@ class ProgrammeDetailView(RoleRequiredMixin, TemplateView):
                 (
                     c,
                     mine.get((None, c.pk)),
-                    services.booking_refusal(target=c, person=self.request.user, now=now),
+                    refusal(c),
                 )
                 for c in programme.cohorts.all()
             ],

@@ -1,0 +1,190 @@
+"""Every role against the programme pages, and what each page promises its user."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from programmes import services
+from programmes.models import Booking, RegisterEntry, Session
+from programmes.tests.factories import CohortFactory, ProgrammeFactory, SessionFactory
+from talentportal.directory.models import EqualityMonitoring, Role
+
+ROLES = {
+    "participant": (),
+    "coach": (Role.COACH,),
+    "report_team": (Role.REPORT_TEAM,),
+    "programme_admin": (Role.PROGRAMME_ADMIN,),
+    "system_admin": (Role.SYSTEM_ADMIN,),
+}
+ADMINS = {"programme_admin", "system_admin"}
+EVERYONE = set(ROLES)
+
+
+@pytest.fixture
+def world(make_user):
+    session = SessionFactory(capacity=5)
+    booker = make_user()
+    booking = services.booking_create(person=booker, target=session, now=timezone.now())
+    return {"session": session, "booking": booking, "booker": booker}
+
+
+def _urls(world):
+    s, b = world["session"], world["booking"]
+    return {
+        ("get", reverse("programmes:catalogue")): EVERYONE,
+        ("get", reverse("programmes:my_bookings")): EVERYONE,
+        ("get", reverse("programmes:programme_detail", args=[s.programme.slug])): EVERYONE,
+        ("get", reverse("programmes:book", args=["session", s.pk])): EVERYONE,
+        ("get", reverse("programmes:registers")): EVERYONE,  # lists only their own sessions
+        ("get", reverse("programmes:register", args=[s.pk])): ADMINS,
+        ("get", reverse("programmes:register_export", args=[s.pk, "csv"])): ADMINS,
+        ("get", reverse("programmes:waiting_list", args=["session", s.pk])): ADMINS,
+        ("get", reverse("programmes:evaluation_list")): ADMINS,
+        ("get", reverse("programmes:booking_calendar", args=[b.pk])): set(),  # the booker's only
+        ("post", reverse("programmes:booking_cancel", args=[b.pk])): set(),
+        ("post", reverse("programmes:session_cancel", args=[s.pk])): ADMINS,
+    }
+
+
+@pytest.mark.parametrize("role", ["anonymous", *ROLES])
+def test_role_url_matrix(client, make_user, world, role):
+    if role != "anonymous":
+        client.force_login(make_user(*ROLES[role]))
+    for (method, url), allowed in _urls(world).items():
+        response = getattr(client, method)(url)
+        if role == "anonymous":
+            assert response.status_code == 302, url
+            assert response.url.startswith(reverse("account_login")), url
+        elif role in allowed:
+            assert response.status_code in (200, 302), url
+        else:
+            # Another person's booking or register is indistinguishable from a missing one.
+            assert response.status_code in (403, 404), url
+    world["booking"].refresh_from_db()
+    world["session"].refresh_from_db()
+    if role not in ADMINS:
+        assert world["booking"].status == Booking.Status.CONFIRMED
+        assert world["session"].status == Session.Status.SCHEDULED
+
+
+def test_the_booker_reaches_their_own_booking_actions(client, world):
+    client.force_login(world["booker"])
+    response = client.get(reverse("programmes:booking_calendar", args=[world["booking"].pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VEVENT" in response.content
+    client.post(reverse("programmes:booking_cancel", args=[world["booking"].pk]))
+    world["booking"].refresh_from_db()
+    assert world["booking"].status == Booking.Status.CANCELLED
+
+
+def test_a_facilitator_runs_the_register_of_their_own_session(client, make_user, world):
+    facilitator = make_user()
+    Session.objects.filter(pk=world["session"].pk).update(facilitator=facilitator)
+    client.force_login(facilitator)
+    assert client.get(reverse("programmes:register", args=[world["session"].pk])).status_code == 200
+
+
+def test_booking_through_the_page_prefills_and_stores_the_confirmed_answers(client, make_user):
+    session = SessionFactory()
+    person = make_user()
+    EqualityMonitoring.objects.create(user=person, ethnic_category="H", disability="no", sex="male")
+    client.force_login(person)
+    url = reverse("programmes:book", args=["session", session.pk])
+    page = client.get(url)
+    assert page.context["form"].initial["ethnic_category"] == "H"
+    response = client.post(url, {"ethnic_category": "Z", "disability": "no", "sex": "male"})
+    assert response.status_code == 302
+    booking = Booking.objects.get(person=person)
+    assert (booking.status, booking.ethnic_category) == (Booking.Status.CONFIRMED, "Z")
+
+
+def test_an_ineligible_person_sees_the_reason_instead_of_a_button(client, make_user):
+    session = SessionFactory(programme=ProgrammeFactory(eligible_bands=["8c", "8d"]))
+    client.force_login(make_user(profile__band="5"))
+    page = client.get(reverse("programmes:programme_detail", args=[session.programme.slug]))
+    assert "This programme is for band 8c or 8d; your profile says band 5." in page.content.decode()
+    response = client.post(
+        reverse("programmes:book", args=["session", session.pk]),
+        {"ethnic_category": "Z", "disability": "no", "sex": "male"},
+    )
+    assert response.status_code == 302
+    assert not Booking.objects.exists()
+
+
+def test_the_catalogue_filters_by_eligibility_and_workstream(client, make_user):
+    open_to_all = SessionFactory().programme
+    senior = SessionFactory(programme=ProgrammeFactory(eligible_bands=["9"])).programme
+    hidden = SessionFactory(programme=ProgrammeFactory(published=False)).programme
+    client.force_login(make_user(profile__band="6"))
+    titles = lambda response: {r.record.title for r in response.context["table"].rows}  # noqa: E731
+    everything = titles(client.get(reverse("programmes:catalogue")))
+    assert {open_to_all.title, senior.title} <= everything
+    assert hidden.title not in everything
+    eligible = titles(client.get(reverse("programmes:catalogue"), {"eligible": "on"}))
+    assert open_to_all.title in eligible and senior.title not in eligible
+    none = titles(client.get(reverse("programmes:catalogue"), {"workstream": "99999"}))
+    assert none == set() or open_to_all.title in none  # an unknown choice is not an error
+
+
+def test_list_pages_run_a_bounded_number_of_queries(
+    client, make_user, django_assert_max_num_queries
+):
+    person = make_user()
+    admin = make_user(Role.PROGRAMME_ADMIN)
+    programme = ProgrammeFactory()
+    sessions = [SessionFactory(programme=programme, capacity=40) for _ in range(12)]
+    for _ in range(20):
+        ProgrammeFactory()
+    for s in sessions:
+        services.booking_create(person=person, target=s, now=timezone.now())
+    CohortFactory(programme=programme)
+    others = [make_user() for _ in range(25)]
+    for other in others:
+        services.booking_create(person=other, target=sessions[0], now=timezone.now())
+    client.force_login(person)
+    for url in [
+        reverse("programmes:catalogue"),
+        reverse("programmes:my_bookings"),
+        reverse("programmes:programme_detail", args=[programme.slug]),
+    ]:
+        with django_assert_max_num_queries(16):
+            assert client.get(url).status_code == 200
+    client.force_login(admin)
+    Session.objects.filter(pk=sessions[0].pk).update(
+        starts_at=timezone.now() - timedelta(hours=4), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    for url in [
+        reverse("programmes:register", args=[sessions[0].pk]),
+        reverse("programmes:registers"),
+        reverse("programmes:waiting_list", args=["session", sessions[0].pk]),
+    ]:
+        with django_assert_max_num_queries(16):
+            assert client.get(url).status_code == 200
+
+
+def test_an_administrator_marks_a_register_in_bulk(client, make_user):
+    session = SessionFactory()
+    for _ in range(3):
+        services.booking_create(person=make_user(), target=session, now=timezone.now())
+    # ... and then the session takes place.
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    entries = list(RegisterEntry.objects.order_by("pk"))
+    client.force_login(make_user(Role.PROGRAMME_ADMIN))
+    url = reverse("programmes:register", args=[session.pk])
+    client.post(url, {f"entry-{entries[0].pk}": "did_not_attend", "save": "1"})
+    client.post(url, {"all_attended": "1"})
+    assert list(RegisterEntry.objects.order_by("pk").values_list("attendance", flat=True)) == [
+        "did_not_attend",
+        "attended",
+        "attended",
+    ]
+    export = client.get(reverse("programmes:register_export", args=[session.pk, "csv"]))
+    lines = export.content.decode().splitlines()
+    assert lines[0] == "Name,Email,Organisation,Attendance"
+    assert sum("Did not attend" in line for line in lines) == 1
+    xlsx = client.get(reverse("programmes:register_export", args=[session.pk, "xlsx"]))
+    assert xlsx.content[:2] == b"PK"
