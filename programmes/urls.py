@@ -27,5 +27,6 @@ urlpatterns = [
     path("sessions/<int:pk>/cancel/", views.SessionCancelView.as_view(), name="session_cancel"),
     path("waiting-list/<str:kind>/<int:pk>/", views.WaitingListView.as_view(), name="waiting_list"),
     path("evaluations/", views.EvaluationListView.as_view(), name="evaluation_list"),
+    path("import/", views.BookingImportView.as_view(), name="import"),
     path("<slug:slug>/", views.ProgrammeDetailView.as_view(), name="programme_detail"),
 ]

@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from talentportal.core.errors import ApplicationError
+from talentportal.core.import_views import RecordsImportView
 from talentportal.directory.models import EqualityMonitoring, Role
 from talentportal.directory.permissions import RoleRequiredMixin, has_role
 
@@ -409,3 +410,10 @@ class EvaluationListView(RoleRequiredMixin, View):
         )
         messages.success(request, "Evaluation updated.")
         return redirect("programmes:evaluation_list")
+
+
+class BookingImportView(RecordsImportView):
+    required_roles = ADMINS
+    kind = "bookings"
+    title = "Import past bookings"
+    success_url_name = "programmes:registers"

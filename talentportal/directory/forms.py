@@ -74,21 +74,6 @@ class EqualityForm(forms.Form):
     )
 
 
-class OrganisationImportForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8, with the header row name,type,system.",
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError("The file is larger than 10 MB.")
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError("Choose a .csv file.")
-        return upload
-
-
 class RoleGrantForm(forms.Form):
     role = forms.ChoiceField(choices=[("", "Choose a role")] + Role.choices)
     organisation = forms.ModelChoiceField(

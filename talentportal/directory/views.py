@@ -1,7 +1,4 @@
-import secrets
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,13 +8,12 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from talentportal.core.errors import ApplicationError
-from talentportal.core.imports import REGISTRY, ImportFailed, records_import
+from talentportal.core.import_views import RecordsImportView
 
 from . import selectors, services
 from .filters import OrganisationFilter, PersonFilter
 from .forms import (
     EqualityForm,
-    OrganisationImportForm,
     ProfileForm,
     RoleGrantForm,
 )
@@ -138,54 +134,11 @@ class PersonListView(RoleRequiredMixin, SingleTableMixin, FilterView):
         return {"link_roles": has_role(self.request.user, Role.SYSTEM_ADMIN)}
 
 
-class OrganisationImportView(RoleRequiredMixin, View):
-    """Upload a CSV, see a preview with every problem listed, then confirm."""
-
+class OrganisationImportView(RecordsImportView):
     required_roles = {Role.SYSTEM_ADMIN}
-    template_name = "directory/organisation_import.html"
-
-    def render(self, request, **ctx):
-        ctx.setdefault("form", OrganisationImportForm())
-        ctx["importer"] = REGISTRY["organisations"]
-        return render(request, self.template_name, ctx)
-
-    def get(self, request):
-        return self.render(request)
-
-    def post(self, request):
-        if "confirm" in request.POST:
-            token = request.POST.get("token", "")
-            data = cache.get(self._key(request, token)) if token else None
-            if data is None:
-                messages.error(request, "The checked file has expired; choose it again.")
-                return redirect("directory:organisation_import")
-            try:
-                result = records_import(kind="organisations", data=data)
-            except ImportFailed as exc:
-                return self.render(request, errors=exc.errors)
-            cache.delete(self._key(request, token))
-            messages.success(
-                request,
-                f"Imported {result.rows} rows: {result.created} created, "
-                f"{result.updated} updated, {result.unchanged} unchanged.",
-            )
-            return redirect("directory:organisation_list")
-        form = OrganisationImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render(request, form=form)
-        data = form.cleaned_data["file"].read()
-        try:
-            result = records_import(kind="organisations", data=data, dry_run=True)
-        except ImportFailed as exc:
-            return self.render(request, form=form, errors=exc.errors)
-        # The checked file waits on the server (not in the page) until it is confirmed.
-        token = secrets.token_urlsafe(16)
-        cache.set(self._key(request, token), data, timeout=3600)
-        return self.render(request, form=form, preview=result, token=token)
-
-    @staticmethod
-    def _key(request, token: str) -> str:
-        return f"import:organisations:{request.user.pk}:{token}"
+    kind = "organisations"
+    title = "Import organisations"
+    success_url_name = "directory:organisation_list"
 
 
 class PersonRolesView(RoleRequiredMixin, View):

@@ -1,0 +1,82 @@
+"""The administrators' upload page for `records_import`: upload, preview, confirm.
+
+Each app subclasses `RecordsImportView` with its kind, roles and where to go after.
+"""
+
+import secrets
+
+from django import forms
+from django.contrib import messages
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from talentportal.directory.permissions import RoleRequiredMixin
+
+from .imports import MAX_IMPORT_BYTES, REGISTRY, ImportFailed, records_import
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="UTF-8, with a header row.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError("The file is larger than 10 MB.")
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("Choose a .csv file.")
+        return upload
+
+
+class RecordsImportView(RoleRequiredMixin, View):
+    kind: str
+    title: str
+    success_url_name: str
+    template_name = "core/records_import.html"
+
+    def render(self, request, **ctx):
+        importer = REGISTRY[self.kind]
+        ctx.setdefault("form", ImportUploadForm())
+        ctx.update(importer=importer, title=self.title, header=",".join(importer.columns))
+        preview = ctx.get("preview")
+        if preview and preview.preview:
+            ctx["preview_columns"] = list(preview.preview[0])
+        return render(request, self.template_name, ctx)
+
+    def get(self, request):
+        return self.render(request)
+
+    def _key(self, request, token: str) -> str:
+        return f"import:{self.kind}:{request.user.pk}:{token}"
+
+    def post(self, request):
+        if "confirm" in request.POST:
+            token = request.POST.get("token", "")
+            data = cache.get(self._key(request, token)) if token else None
+            if data is None:
+                messages.error(request, "The checked file has expired; choose it again.")
+                return redirect(request.path)
+            try:
+                result = records_import(kind=self.kind, data=data)
+            except ImportFailed as exc:
+                return self.render(request, errors=exc.errors)
+            cache.delete(self._key(request, token))
+            messages.success(
+                request,
+                f"Imported {result.rows} rows: {result.created} created, "
+                f"{result.updated} updated, {result.unchanged} unchanged.",
+            )
+            return redirect(reverse(self.success_url_name))
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(request, form=form)
+        data = form.cleaned_data["file"].read()
+        try:
+            result = records_import(kind=self.kind, data=data, dry_run=True)
+        except ImportFailed as exc:
+            return self.render(request, form=form, errors=exc.errors)
+        # The checked file waits on the server (not in the page) until it is confirmed.
+        token = secrets.token_urlsafe(16)
+        cache.set(self._key(request, token), data, timeout=3600)
+        return self.render(request, form=form, preview=result, token=token)
