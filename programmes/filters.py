@@ -10,9 +10,11 @@ from .selectors import programme_eligible_filter
 
 class CatalogueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
-    workstream = django_filters.ModelChoiceFilter(queryset=Workstream.objects.all())
-    format = django_filters.ChoiceFilter(choices=Format.choices)
-    delivery = django_filters.ChoiceFilter(choices=Delivery.choices)
+    workstream = django_filters.ModelChoiceFilter(
+        queryset=Workstream.objects.all(), empty_label="Any workstream"
+    )
+    format = django_filters.ChoiceFilter(choices=Format.choices, empty_label="Any format")
+    delivery = django_filters.ChoiceFilter(choices=Delivery.choices, empty_label="Any delivery")
     date_from = django_filters.DateFilter(
         method="dates_from", label="Dates from", widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -23,7 +23,16 @@ from talentportal.directory.models import EqualityMonitoring, Profile, User
 
 from . import emails
 from .eligibility import refusal_reason
-from .models import Booking, Cohort, CohortAllocation, Evaluation, RegisterEntry, Session
+from .models import (
+    Booking,
+    Cohort,
+    CohortAllocation,
+    Evaluation,
+    Format,
+    Programme,
+    RegisterEntry,
+    Session,
+)
 
 Target = Session | Cohort
 
@@ -491,3 +500,37 @@ def evaluation_approve(*, evaluation: Evaluation, approved: bool, by: User, now:
     evaluation.approved_by = by if approved else None
     evaluation.approved_at = now if approved else None
     evaluation.save(update_fields=["approved_for_publication", "approved_by", "approved_at"])
+
+
+def series_sessions(*, programme: Programme, now: datetime) -> list[Session]:
+    """The upcoming workshops of a series bundle that can be booked one by one."""
+    return list(
+        programme.sessions.filter(
+            cohort__isnull=True, status=Session.Status.SCHEDULED, starts_at__gt=now
+        ).order_by("starts_at")
+    )
+
+
+@transaction.atomic
+def series_book(
+    *, person: User, programme: Programme, now: datetime, equality: EqualityAnswers | None = None
+) -> list[Booking]:
+    """Book every upcoming workshop of a series bundle at once (a waiting-list place where
+    one is full). Workshops the person already holds a place for are left as they are."""
+    if programme.format != Format.SERIES_BUNDLE:
+        raise ApplicationError("Only a series can be booked as a set.")
+    held = set(
+        Booking.objects.filter(
+            person=person, session__programme=programme, status__in=Booking.ACTIVE
+        ).values_list("session_id", flat=True)
+    )
+    bookings = []
+    for session in series_sessions(programme=programme, now=now):
+        if session.pk in held:
+            continue
+        bookings.append(booking_create(person=person, target=session, now=now, equality=equality))
+    if not bookings:
+        raise ApplicationError(
+            "You already have a place on every upcoming workshop of this series."
+        )
+    return bookings

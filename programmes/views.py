@@ -20,13 +20,15 @@ from . import selectors, services
 from .emails import calendar_for
 from .filters import CatalogueFilter
 from .forms import BookingForm, EvaluationForm, WaitlistMoveForm
-from .models import Booking, Cohort, Evaluation, Programme, RegisterEntry, Session
+from .models import Booking, Cohort, Evaluation, Format, Programme, RegisterEntry, Session
 from .tables import CatalogueTable
 
 ADMINS = {Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN}
 
 
 def _target(kind: str, pk: int):
+    if kind == "series":
+        return get_object_or_404(Programme, pk=pk, format=Format.SERIES_BUNDLE, published=True)
     model = {"session": Session, "cohort": Cohort}.get(kind)
     if model is None:
         raise Http404
@@ -106,14 +108,25 @@ class BookView(RoleRequiredMixin, View):
         }
 
     def _render(self, request, target, form, refusal=None):
+        series = isinstance(target, Programme)
         return render(
             request,
             self.template_name,
-            {"target": target, "programme": target.programme, "form": form, "refusal": refusal},
+            {
+                "target": target,
+                "programme": target if series else target.programme,
+                "series": services.series_sessions(programme=target, now=timezone.now())
+                if series
+                else None,
+                "form": form,
+                "refusal": refusal,
+            },
         )
 
     def get(self, request, kind, pk):
         target = _target(kind, pk)
+        if isinstance(target, Programme):
+            return self._render(request, target, BookingForm(initial=self._initial(request.user)))
         refusal = services.booking_refusal(target=target, person=request.user, now=timezone.now())
         return self._render(
             request, target, BookingForm(initial=self._initial(request.user)), refusal
@@ -124,6 +137,8 @@ class BookView(RoleRequiredMixin, View):
         form = BookingForm(request.POST)
         if not form.is_valid():
             return self._render(request, target, form)
+        if isinstance(target, Programme):
+            return self._book_series(request, target, form)
         try:
             booking = services.booking_create(
                 person=request.user,
@@ -145,6 +160,25 @@ class BookView(RoleRequiredMixin, View):
                 f"{target.programme.title} is full, so you are on the waiting list "
                 f"(position {booking.waitlist_position}). We will email you if a place comes up.",
             )
+        return redirect("programmes:my_bookings")
+
+    def _book_series(self, request, programme, form):
+        try:
+            bookings = services.series_book(
+                person=request.user,
+                programme=programme,
+                now=timezone.now(),
+                equality=services.EqualityAnswers(**form.cleaned_data),
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("programmes:programme_detail", slug=programme.slug)
+        booked = sum(b.status == Booking.Status.CONFIRMED for b in bookings)
+        waiting = len(bookings) - booked
+        note = f" and on the waiting list for {waiting}" if waiting else ""
+        messages.success(
+            request, f"You are booked on {booked} workshop{'s' if booked != 1 else ''}{note}."
+        )
         return redirect("programmes:my_bookings")
 
 

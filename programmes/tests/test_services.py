@@ -340,3 +340,20 @@ def test_an_evaluation_is_sent_once_and_approved_for_quoting(make_user):
     services.evaluation_approve(evaluation=evaluation, approved=True, by=people[0], now=later)
     evaluation.refresh_from_db()
     assert evaluation.approved_for_publication and evaluation.approved_by == people[0]
+
+
+def test_a_series_is_booked_as_a_set_with_a_waiting_place_where_full(make_user):
+    programme = ProgrammeFactory(format="series_bundle")
+    open1, full, open2 = (SessionFactory(programme=programme, capacity=c) for c in (5, 1, 5))
+    book(make_user(), full)
+    person = make_user()
+    book(person, open2)  # already held: left as it is
+    bookings = services.series_book(person=person, programme=programme, now=NOW)
+    assert {(b.session, b.status) for b in bookings} == {
+        (open1, Booking.Status.CONFIRMED),
+        (full, Booking.Status.WAITLISTED),
+    }
+    with pytest.raises(ApplicationError, match="every upcoming workshop"):
+        services.series_book(person=person, programme=programme, now=NOW)
+    with pytest.raises(ApplicationError, match="Only a series"):
+        services.series_book(person=person, programme=ProgrammeFactory(), now=NOW)

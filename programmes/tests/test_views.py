@@ -188,3 +188,23 @@ def test_an_administrator_marks_a_register_in_bulk(client, make_user):
     assert sum("Did not attend" in line for line in lines) == 1
     xlsx = client.get(reverse("programmes:register_export", args=[session.pk, "xlsx"]))
     assert xlsx.content[:2] == b"PK"
+
+
+def test_booking_a_whole_series_from_its_page(client, make_user):
+    programme = ProgrammeFactory(format="series_bundle")
+    for _ in range(3):
+        SessionFactory(programme=programme)
+    client.force_login(make_user())
+    page = client.get(reverse("programmes:programme_detail", args=[programme.slug]))
+    url = reverse("programmes:book", args=["series", programme.pk])
+    assert url in page.content.decode()
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"ethnic_category": "Z", "disability": "no", "sex": "male"}, follow=True
+    )
+    assert "You are booked on 3 workshops." in response.content.decode()
+    assert Booking.objects.filter(status="confirmed").count() == 3
+    assert (
+        client.get(reverse("programmes:book", args=["series", ProgrammeFactory().pk])).status_code
+        == 404
+    )

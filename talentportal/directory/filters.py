@@ -7,10 +7,12 @@ from .models import IntegratedCareSystem, Organisation, OrganisationType, User
 class OrganisationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name")
     system = django_filters.ModelChoiceFilter(
-        queryset=IntegratedCareSystem.objects.order_by("name"), label="Integrated care system"
+        queryset=IntegratedCareSystem.objects.order_by("name"),
+        label="Integrated care system",
+        empty_label="Any system",
     )
     type = django_filters.ModelChoiceFilter(
-        queryset=OrganisationType.objects.order_by("name"), label="Type"
+        queryset=OrganisationType.objects.order_by("name"), label="Type", empty_label="Any type"
     )
 
     class Meta:
@@ -24,6 +26,7 @@ class PersonFilter(django_filters.FilterSet):
         queryset=IntegratedCareSystem.objects.order_by("name"),
         field_name="profile__organisation__system",
         label="Integrated care system",
+        empty_label="Any system",
     )
 
     class Meta:
