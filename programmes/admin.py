@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Cohort, CohortAllocation, Evaluation, Module, Programme, Session, Workstream
+
+# Joining links typed without a scheme are https.
+URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Workstream)
@@ -15,6 +19,7 @@ class ModuleInline(admin.TabularInline):
 
 class SessionInline(admin.TabularInline):
     model = Session
+    formfield_overrides = URL_HTTPS
     extra = 0
     fields = ["title", "module", "cohort", "starts_at", "ends_at", "venue", "joining_url",
               "capacity", "taken", "status"]  # fmt: skip
@@ -51,6 +56,7 @@ class SessionAdmin(admin.ModelAdmin):
     """Cancelling goes through the programme page so everyone booked is told."""
 
     list_display = ["__str__", "programme", "starts_at", "capacity", "taken", "status"]
+    formfield_overrides = URL_HTTPS
     list_filter = ["status", "programme__workstream"]
     list_select_related = ["programme"]
     date_hierarchy = "starts_at"

@@ -11,6 +11,7 @@ statements in the booking services and backed by CHECK constraints.
 """
 
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -142,6 +143,12 @@ class Cohort(models.Model):
     def __str__(self) -> str:
         return f"{self.programme}: {self.name}"
 
+    def clean(self):
+        if self.capacity is not None and self.capacity < self.taken:
+            raise ValidationError(
+                {"capacity": f"{self.taken} places are already taken; capacity cannot be lower."}
+            )
+
 
 class CohortAllocation(models.Model):
     """Places of a cohort kept for one integrated care system, on top of the overall capacity."""
@@ -162,6 +169,12 @@ class CohortAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system}: {self.places}"
+
+    def clean(self):
+        if self.places is not None and self.places < self.taken:
+            raise ValidationError(
+                {"places": f"{self.taken} of these places are taken; there cannot be fewer."}
+            )
 
 
 class Session(models.Model):
@@ -211,6 +224,19 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return self.title or str(self.programme)
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "The session must end after it starts."
+        if self.capacity is not None and self.capacity < self.taken:
+            errors["capacity"] = f"{self.taken} places are already taken; capacity cannot be lower."
+        if self.cohort_id and self.programme_id and self.cohort.programme_id != self.programme_id:
+            errors["cohort"] = "The cohort belongs to another programme."
+        if self.module_id and self.programme_id and self.module.programme_id != self.programme_id:
+            errors["module"] = "The module belongs to another programme."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def display_title(self) -> str:

@@ -380,7 +380,21 @@ class RegistersToCompleteView(RoleRequiredMixin, TemplateView):
 
 
 class SessionCancelView(RoleRequiredMixin, View):
+    """GET: what cancelling will do, and a button. POST: cancel and tell everyone."""
+
     required_roles = ADMINS
+
+    def get(self, request, pk):
+        session = get_object_or_404(Session.objects.select_related("programme", "cohort"), pk=pk)
+        affected = Booking.objects.filter(
+            Q(session=session) | Q(cohort_id=session.cohort_id, cohort__isnull=False),
+            status__in=Booking.ACTIVE,
+        ).count()
+        return render(
+            request,
+            "programmes/session_cancel.html",
+            {"session": session, "affected": affected},
+        )
 
     def post(self, request, pk):
         session = get_object_or_404(Session, pk=pk)

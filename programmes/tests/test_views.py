@@ -208,3 +208,53 @@ def test_booking_a_whole_series_from_its_page(client, make_user):
         client.get(reverse("programmes:book", args=["series", ProgrammeFactory().pk])).status_code
         == 404
     )
+
+
+def test_the_admin_refuses_a_capacity_below_the_places_taken(client, make_user, world):
+    from django.contrib.admin.sites import site
+
+    session = world["session"]
+    admin_user = make_user(Role.SYSTEM_ADMIN)
+    client.force_login(admin_user)
+    url = reverse("admin:programmes_session_change", args=[session.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not hasattr(v, "pk")}
+    data.update(
+        programme=session.programme_id,
+        starts_at_0=timezone.localtime(session.starts_at).strftime("%d/%m/%Y"),
+        starts_at_1=timezone.localtime(session.starts_at).strftime("%H:%M:%S"),
+        ends_at_0=timezone.localtime(session.ends_at).strftime("%d/%m/%Y"),
+        ends_at_1=timezone.localtime(session.ends_at).strftime("%H:%M:%S"),
+        capacity=0,
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "1 places are already taken" in response.content.decode()
+    assert site.is_registered(Session)
+
+
+def test_cancelling_a_session_asks_first(client, make_user, world):
+    client.force_login(make_user(Role.PROGRAMME_ADMIN))
+    url = reverse("programmes:session_cancel", args=[world["session"].pk])
+    page = client.get(url)
+    assert "1 person is booked or waiting" in page.content.decode()
+    world["session"].refresh_from_db()
+    assert world["session"].status == Session.Status.SCHEDULED
+    client.post(url)
+    world["session"].refresh_from_db()
+    assert world["session"].status == Session.Status.CANCELLED
+
+
+def test_programme_administrators_run_the_catalogue_in_the_admin_site(client, make_user, world):
+    client.force_login(make_user(Role.PROGRAMME_ADMIN))
+    for url in [
+        reverse("admin:programmes_programme_changelist"),
+        reverse("admin:programmes_programme_add"),
+        reverse("admin:programmes_programme_change", args=[world["session"].programme_id]),
+        reverse("admin:programmes_workstream_changelist"),
+        reverse("admin:programmes_cohort_add"),
+    ]:
+        assert client.get(url).status_code == 200, url
+    # ... but not people, roles or the outbox.
+    assert client.get(reverse("admin:directory_user_changelist")).status_code == 403
