@@ -1,24 +1,12 @@
 from django import forms
 
-from talentportal.directory.models import Disability, EthnicCategory, Sex
+from talentportal.directory.forms import EqualityForm
 
 from .models import Evaluation
 
 
-class BookingForm(forms.Form):
+class BookingForm(EqualityForm):
     """Equality monitoring confirmed at booking: prefilled from the profile, changeable."""
-
-    ethnic_category = forms.ChoiceField(
-        choices=EthnicCategory.choices, label="What is your ethnic group?"
-    )
-    disability = forms.ChoiceField(
-        choices=Disability.choices,
-        widget=forms.RadioSelect,
-        label="Do you consider yourself to have a disability?",
-    )
-    sex = forms.ChoiceField(
-        choices=Sex.choices, widget=forms.RadioSelect, label="What is your sex?"
-    )
 
 
 class EvaluationForm(forms.ModelForm):

@@ -17,13 +17,11 @@ from django.db.models import F, Q
 
 from talentportal.directory.models import (
     Band,
-    Disability,
-    EthnicCategory,
+    EqualityAnswers,
     IntegratedCareSystem,
     Organisation,
     OrganisationType,
     Region,
-    Sex,
     StaffGroup,
     User,
 )
@@ -243,8 +241,10 @@ class Session(models.Model):
         return self.title or (self.module.title if self.module_id else self.programme.title)
 
 
-class Booking(models.Model):
-    """A person's place (or place in the queue) on one session or one cohort."""
+class Booking(EqualityAnswers):
+    """A person's place (or place in the queue) on one session or one cohort.
+
+    Its equality answers are those the person confirmed when booking."""
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", "Booked"
@@ -290,13 +290,6 @@ class Booking(models.Model):
     )
     band = models.CharField(max_length=10, choices=Band.choices, blank=True)
     staff_group = models.CharField(max_length=20, choices=StaffGroup.choices, blank=True)
-    ethnic_category = models.CharField(
-        max_length=1, choices=EthnicCategory.choices, default=EthnicCategory.Z
-    )
-    disability = models.CharField(
-        max_length=12, choices=Disability.choices, default=Disability.NOT_STATED
-    )
-    sex = models.CharField(max_length=12, choices=Sex.choices, default=Sex.NOT_STATED)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -304,7 +304,12 @@ class RegisterView(_SessionAction):
             {
                 "session": session,
                 "entries": selectors.register_entries(session=session),
-                "Attendance": RegisterEntry.Attendance,
+                # Attended first: it is what most lines get.
+                "choices": [
+                    (RegisterEntry.Attendance.ATTENDED, "Attended"),
+                    (RegisterEntry.Attendance.DID_NOT_ATTEND, "Did not attend"),
+                    (RegisterEntry.Attendance.NOT_RECORDED, "Not yet recorded"),
+                ],
             },
         )
 

@@ -2,8 +2,13 @@
 
 import os
 import shutil
+import time
 
 import pytest
+
+# The password of people made by the `make_user` fixture, and the TOTP secret of staff.
+PASSWORD = "correct-horse-battery"  # noqa: S105
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -54,3 +59,33 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def contexts(browser, live_server):
+    """Open as many browser contexts (separate people) as a test needs; all closed after."""
+    opened = []
+
+    def new():
+        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+        context.set_default_timeout(15_000)
+        opened.append(context)
+        return context
+
+    yield new
+    for context in opened:
+        context.close()
+
+
+def sign_in(page, email, password=PASSWORD, totp=False):
+    """Sign in through allauth's pages, with the second factor for staff roles."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    if totp:
+        code = format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+        page.get_by_label("Code").fill(code)
+        page.get_by_role("button", name="Sign In").click()

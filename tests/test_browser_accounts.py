@@ -2,20 +2,16 @@
 every role signs in (with two factors where the role needs them) and sees its own navigation."""
 
 import re
-import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 
 from talentportal.directory.models import IntegratedCareSystem, Role
 from talentportal.directory.permissions import requires_mfa
 from talentportal.directory.tests.factories import OrganisationFactory
+from tests.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct-horse-battery"  # noqa: S105
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
 
 
 def nav_labels(page):
@@ -23,18 +19,6 @@ def nav_labels(page):
         t.strip()
         for t in page.locator(".nhsuk-header__navigation-list > li:not([hidden])").all_inner_texts()
     ]
-
-
-def sign_in(page, email, password=PASSWORD, totp=False):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    if totp:
-        page.get_by_label("Code").fill(
-            format_hotp_value(hotp_value(SECRET, int(time.time()) // 30))
-        )
-        page.get_by_role("button", name="Sign In").click()
 
 
 def test_sign_up_verify_email_sign_in_and_see_the_dashboard(page):

@@ -1,50 +1,22 @@
 """A participant finds a programme and books; the next person is waitlisted, offered the
 place when the first cancels, and accepts it; an administrator marks the register."""
 
-import time
 from datetime import timedelta
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.utils import timezone
 
 from programmes.models import Booking, RegisterEntry, Session
 from programmes.tests.factories import ProgrammeFactory, SessionFactory
 from talentportal.directory.models import Role
+from tests.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery"  # noqa: S105
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
 
-
-@pytest.fixture
-def contexts(browser, live_server):
-    opened = []
-
-    def new():
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
-        opened.append(context)
-        return context
-
-    yield new
-    for context in opened:
-        context.close()
-
-
-def sign_in(contexts, email, totp=False):
-    context = contexts()
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    if totp:
-        page.get_by_label("Code").fill(
-            format_hotp_value(hotp_value(SECRET, int(time.time()) // 30))
-        )
-        page.get_by_role("button", name="Sign In").click()
+def signed_in(contexts, email, totp=False):
+    page = contexts().new_page()
+    sign_in(page, email, totp=totp)
     page.get_by_role("heading", name="Hello").wait_for()
     return page
 
@@ -66,11 +38,11 @@ def test_book_waitlist_offer_accept_and_register(contexts, make_user):
     ben = make_user(email="ben@nhs.example", first_name="Ben")
     make_user(Role.PROGRAMME_ADMIN, email="admin@nhs.example", first_name="Pat")
 
-    ada_page = sign_in(contexts, "ada@nhs.example")
+    ada_page = signed_in(contexts, "ada@nhs.example")
     book_the_workshop(ada_page)
     assert "You are booked on Courageous Conversations" in ada_page.content()
 
-    ben_page = sign_in(contexts, "ben@nhs.example")
+    ben_page = signed_in(contexts, "ben@nhs.example")
     book_the_workshop(ben_page)
     assert "you are on the waiting list (position 1)" in ben_page.content()
 
@@ -88,7 +60,7 @@ def test_book_waitlist_offer_accept_and_register(contexts, make_user):
     Session.objects.filter(pk=session.pk).update(
         starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
     )
-    admin_page = sign_in(contexts, "admin@nhs.example", totp=True)
+    admin_page = signed_in(contexts, "admin@nhs.example", totp=True)
     admin_page.get_by_role("link", name="Registers").first.click()
     admin_page.get_by_role("link", name="Courageous Conversations").click()
     admin_page.get_by_role("radio", name="Attended").check()

@@ -211,12 +211,12 @@ class Sex(models.TextChoices):
     NOT_STATED = "not_stated", "Prefer not to say"
 
 
-class EqualityMonitoring(models.Model):
-    """Special-category personal data: only its owner sees it; reports see it aggregated."""
+class EqualityAnswers(models.Model):
+    """The three equality monitoring answers: special-category personal data.
 
-    user = models.OneToOneField(
-        User, on_delete=models.CASCADE, primary_key=True, related_name="equality"
-    )
+    Kept on a person's own record and, as confirmed at booking, on each booking, so
+    past years' figures do not move when someone changes their answers."""
+
     ethnic_category = models.CharField(
         max_length=1, choices=EthnicCategory.choices, default=EthnicCategory.Z
     )
@@ -224,6 +224,17 @@ class EqualityMonitoring(models.Model):
         max_length=12, choices=Disability.choices, default=Disability.NOT_STATED
     )
     sex = models.CharField(max_length=12, choices=Sex.choices, default=Sex.NOT_STATED)
+
+    class Meta:
+        abstract = True
+
+
+class EqualityMonitoring(EqualityAnswers):
+    """Special-category personal data: only its owner sees it; reports see it aggregated."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="equality"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
