@@ -74,6 +74,7 @@ def _reference_data_after_flush(request):
     for migration in (
         "talentportal.directory.migrations.0002_reference_data",
         "programmes.migrations.0002_workstreams_and_permissions",
+        "coaching.migrations.0002_themes",
     ):
         importlib.import_module(migration).load(apps, None)
 

@@ -1,10 +1,37 @@
 from django.contrib import admin
 from django.db import models
+from django.utils import timezone
 
 from .models import Cohort, CohortAllocation, Evaluation, Module, Programme, Session, Workstream
+from .services import waitlist_fill
 
 # Joining links typed without a scheme are https.
 URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def _save_keeping_counters(obj, change: bool) -> None:
+    """Save an edited row without writing back `taken`: bookings move it meanwhile.
+    Raising capacity offers the new places to anyone waiting."""
+    if not change:
+        obj.save()
+        return
+    fields = [f.name for f in obj._meta.concrete_fields if not f.primary_key and f.name != "taken"]
+    obj.save(update_fields=fields)
+    if isinstance(obj, Session | Cohort):
+        waitlist_fill(target=obj, now=timezone.now())
+
+
+class CounterSafeAdmin(admin.ModelAdmin):
+    def save_model(self, request, obj, form, change):
+        _save_keeping_counters(obj, change)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in instances:
+            _save_keeping_counters(obj, obj.pk is not None and not obj._state.adding)
+        formset.save_m2m()
 
 
 @admin.register(Workstream)
@@ -28,7 +55,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(CounterSafeAdmin):
     list_display = ["title", "workstream", "format", "delivery", "published"]
     list_filter = ["published", "workstream", "format", "delivery", "pan_regional"]
     search_fields = ["title", "summary"]
@@ -44,15 +71,16 @@ class AllocationInline(admin.TabularInline):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(CounterSafeAdmin):
     list_display = ["name", "programme", "capacity", "taken", "cancelled"]
     list_select_related = ["programme"]
-    readonly_fields = ["taken"]
+    # Cancelling a cohort goes through the programme page, so everyone booked is told.
+    readonly_fields = ["taken", "cancelled"]
     inlines = [AllocationInline]
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(CounterSafeAdmin):
     """Cancelling goes through the programme page so everyone booked is told."""
 
     list_display = ["__str__", "programme", "starts_at", "capacity", "taken", "status"]
@@ -62,6 +90,12 @@ class SessionAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     readonly_fields = ["taken", "status"]
     autocomplete_fields = ["facilitator"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a booked session into or out of a cohort would strand its bookings.
+        if obj is not None and obj.register_entries.exists():
+            return [*self.readonly_fields, "cohort", "programme"]
+        return self.readonly_fields
 
 
 @admin.register(Evaluation)

@@ -4,13 +4,20 @@ They carry no equality data: only what, when and where."""
 
 from __future__ import annotations
 
+from email.utils import parseaddr
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar, Event
 
 from .models import Booking, RegisterEntry, Session
+
+
+def _from_address() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "no-reply@talentportal.example"
 
 
 def _site() -> str:
@@ -18,7 +25,10 @@ def _site() -> str:
 
 
 def calendar_for(sessions: list[Session], *, cancel: bool = False) -> bytes:
-    """An iCalendar invitation (or cancellation) for the sessions, one event each."""
+    """An iCalendar invitation (or cancellation) for the sessions, one event each.
+
+    The same UID each time, a fresh DTSTAMP and a higher SEQUENCE for a cancellation,
+    so calendar clients replace the event they already have."""
     cal = Calendar()
     cal.add("prodid", "-//Talent Portal//Programmes//EN")
     cal.add("version", "2.0")
@@ -29,7 +39,9 @@ def calendar_for(sessions: list[Session], *, cancel: bool = False) -> bytes:
         event.add("summary", session.display_title)
         event.add("dtstart", session.starts_at)
         event.add("dtend", session.ends_at)
-        event.add("dtstamp", session.starts_at)
+        event.add("dtstamp", timezone.now())
+        event.add("sequence", 1 if cancel else 0)
+        event.add("organizer", f"mailto:{_from_address()}")
         event.add("location", session.venue or session.joining_url or "Online")
         if session.joining_url:
             event.add("url", session.joining_url)
@@ -106,13 +118,24 @@ def waitlist_removed(booking: Booking) -> None:
     _send(booking, "waitlist_removed", f"Waiting list: {booking.target.programme.title}")
 
 
-def session_cancelled(booking: Booking, session: Session) -> None:
+def session_cancelled(booking: Booking, session: Session, *, waiting: bool) -> None:
     _send(
         booking,
         "session_cancelled",
         f"Cancelled by the organiser: {session.display_title}",
-        ics=calendar_for([session], cancel=True),
+        ics=None if waiting else calendar_for([session], cancel=True),
         cancelled_session=session,
+        waiting=waiting,
+    )
+
+
+def cohort_cancelled(booking: Booking, *, waiting: bool) -> None:
+    _send(
+        booking,
+        "cohort_cancelled",
+        f"Cancelled by the organiser: {booking.cohort}",
+        ics=None if waiting else calendar_for(list(booking.cohort.sessions.all()), cancel=True),
+        waiting=waiting,
     )
 
 

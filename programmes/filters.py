@@ -34,17 +34,25 @@ class CatalogueFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
 
-    def _with_session(self, queryset, **lookups):
-        ids = Session.objects.filter(status=Session.Status.SCHEDULED, **lookups).values(
-            "programme_id"
-        )
-        return queryset.filter(pk__in=ids)
-
     def dates_from(self, queryset, name, value):
-        return self._with_session(queryset, starts_at__date__gte=value)
+        return queryset  # applied with date_to in filter_queryset: one session, both bounds
 
-    def dates_to(self, queryset, name, value):
-        return self._with_session(queryset, starts_at__date__lte=value)
+    dates_to = dates_from
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        lookups = {}
+        if data.get("date_from"):
+            lookups["starts_at__date__gte"] = data["date_from"]
+        if data.get("date_to"):
+            lookups["starts_at__date__lte"] = data["date_to"]
+        if lookups:
+            ids = Session.objects.filter(status=Session.Status.SCHEDULED, **lookups).values(
+                "programme_id"
+            )
+            queryset = queryset.filter(pk__in=ids)
+        return queryset
 
     def only_eligible(self, queryset, name, value):
         if not value:

@@ -1,5 +1,6 @@
 from django import forms
 
+from talentportal.core.forms import RATING_CHOICES
 from talentportal.directory.forms import EqualityForm
 
 from .models import Evaluation
@@ -12,13 +13,7 @@ class BookingForm(EqualityForm):
 class EvaluationForm(forms.ModelForm):
     rating = forms.TypedChoiceField(
         coerce=int,
-        choices=[
-            (5, "5 – excellent"),
-            (4, "4 – good"),
-            (3, "3 – fair"),
-            (2, "2 – poor"),
-            (1, "1 – very poor"),
-        ],
+        choices=RATING_CHOICES,
         widget=forms.RadioSelect,
         label="Overall, how would you rate it?",
         error_messages={"required": "Choose a rating from 1 to 5"},

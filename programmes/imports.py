@@ -100,6 +100,13 @@ class BookingImporter(Importer):
             s.reference: s
             for s in Session.objects.exclude(reference="").select_related("programme")
         }
+        # People already booked on those sessions through the portal (not by an import).
+        portal_bookings = {
+            (session_id, email.lower()): True
+            for session_id, email in Booking.objects.filter(
+                session__in=sessions.values(), source=Booking.Source.PORTAL
+            ).values_list("session_id", "person__email")
+        }
         first_of_ref: dict[str, BookingRow] = {}
         seen: dict[tuple[str, str], int] = {}
         items = []
@@ -116,7 +123,11 @@ class BookingImporter(Importer):
                 self.error(number, "programme", "is longer than 200 characters")
             if not v["workstream"]:
                 self.error(number, "workstream", "is required")
+            elif len(v["workstream"]) > 120:
+                self.error(number, "workstream", "is longer than 120 characters")
             starts_at = _parse_start(v["starts_at"])
+            if starts_at is not None and not (1990 <= starts_at.year <= 2100):
+                starts_at = None
             if starts_at is None:
                 self.error(number, "starts_at", f"'{v['starts_at']}' is not a date (YYYY-MM-DD)")
             system = systems.get(v["system"].lower())
@@ -134,6 +145,8 @@ class BookingImporter(Importer):
             email = v["email"].lower()
             try:
                 validate_email(email)
+                if len(email) > 254:
+                    raise ValidationError("too long")
             except ValidationError:
                 self.error(number, "email", f"'{v['email']}' is not an email address")
             if v["staff_group"] not in ("", *StaffGroup.values):
@@ -185,6 +198,9 @@ class BookingImporter(Importer):
             key = (ref, email)
             if key in seen:
                 self.error(number, "email", f"repeats row {seen[key]} for the same session")
+                continue
+            if existing and portal_bookings.get((existing.pk, email)):
+                self.error(number, "email", "already has a booking on this session in the portal")
                 continue
             seen[key] = number
             items.append(item)
@@ -277,7 +293,12 @@ class BookingImporter(Importer):
                 result.created += 1
                 changed = True
             else:
-                fields = {"status": status, **snapshot}
+                fields = {
+                    "status": status,
+                    "confirmed_at": item.starts_at if status == Booking.Status.CONFIRMED else None,
+                    "cancelled_at": item.starts_at if status == Booking.Status.CANCELLED else None,
+                    **snapshot,
+                }
                 changed = any(getattr(booking, k) != v for k, v in fields.items())
                 if changed:
                     for k, v in fields.items():
@@ -304,10 +325,11 @@ class BookingImporter(Importer):
             if not changed:
                 result.unchanged += 1
             touched.add(session.pk)
-        # Recount places from the rows, never by arithmetic on the counter.
+        # Recount places from the rows (under the sessions' locks), never by arithmetic.
+        list(Session.objects.select_for_update().filter(pk__in=touched).order_by("pk"))
         counts = (
             Session.objects.filter(pk__in=touched)
-            .annotate(n=Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED)))
+            .annotate(n=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDING)))
             .values_list("pk", "n", "capacity")
         )
         for pk, n, capacity in counts:

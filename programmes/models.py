@@ -278,6 +278,10 @@ class Booking(EqualityAnswers):
     late_cancellation = models.BooleanField(default=False)
     # Waiting list: ordered by position; an offer holds the place until it expires.
     waitlist_position = models.PositiveIntegerField(null=True, blank=True)
+    # The system allocation this booking's place counts against, if any: released exactly.
+    allocation = models.ForeignKey(
+        "CohortAllocation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     offered_at = models.DateTimeField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     # Who the participant was when they booked: the figures of past years must not move

@@ -105,45 +105,56 @@ def profile_for_eligibility(person: User) -> Profile | None:
     )
 
 
+def _lock_target(target: Target) -> Target:
+    """Lock the session or cohort row. Every write that moves places takes locks in one
+    order (this row, then an allocation, then bookings), so none can deadlock another."""
+    return type(target).objects.select_for_update().get(pk=target.pk)
+
+
 def _allocation(target: Target, system_id: int | None) -> CohortAllocation | None:
     if not isinstance(target, Cohort) or system_id is None:
         return None
     return CohortAllocation.objects.filter(cohort=target, system_id=system_id).first()
 
 
-def _take_place(target: Target, system_id: int | None) -> str | None:
-    """Take one place with guarded UPDATEs. Returns None on success, or what was full:
-    "allocation" (the person's system has no place left) or "capacity"."""
+class _Full(Exception):
+    pass
+
+
+def _take_place(
+    target: Target, system_id: int | None
+) -> tuple[str | None, CohortAllocation | None]:
+    """Take one place with guarded UPDATEs: (None, allocation used) on success, or what was
+    full: ("capacity", None) or ("allocation", None) for the person's system."""
     allocation = _allocation(target, system_id)
     try:
         with transaction.atomic():
-            if allocation is not None:
-                taken = CohortAllocation.objects.filter(
-                    pk=allocation.pk, taken__lt=F("places")
-                ).update(taken=F("taken") + 1)
-                if not taken:
-                    return "allocation"
             taken = (
                 type(target)
                 .objects.filter(pk=target.pk, taken__lt=F("capacity"))
                 .update(taken=F("taken") + 1)
             )
             if not taken:
-                raise _Full  # undo the allocation's increment
+                return "capacity", None
+            if allocation is not None:
+                taken = CohortAllocation.objects.filter(
+                    pk=allocation.pk, taken__lt=F("places")
+                ).update(taken=F("taken") + 1)
+                if not taken:
+                    raise _Full  # undo the target's increment
     except _Full:
-        return "capacity"
-    return None
+        return "allocation", None
+    return None, allocation
 
 
-class _Full(Exception):
-    pass
-
-
-def _release_place(target: Target, system_id: int | None) -> None:
-    allocation = _allocation(target, system_id)
-    if allocation is not None:
-        CohortAllocation.objects.filter(pk=allocation.pk, taken__gt=0).update(taken=F("taken") - 1)
+def _release_place(booking: Booking) -> None:
+    """Give back the place a booking held: on its target, and on the allocation it used."""
+    target = booking.target
     type(target).objects.filter(pk=target.pk, taken__gt=0).update(taken=F("taken") - 1)
+    if booking.allocation_id:
+        CohortAllocation.objects.filter(pk=booking.allocation_id, taken__gt=0).update(
+            taken=F("taken") - 1
+        )
 
 
 def _register(booking: Booking, sessions: list[Session]) -> None:
@@ -184,7 +195,8 @@ def booking_create(
     now: datetime,
     equality: EqualityAnswers | None = None,
 ) -> Booking:
-    """Book a place, or join the waiting list when the target is full.
+    """Book a place, or join the waiting list when the target is full or people are
+    already waiting (nobody jumps the queue).
 
     `equality` holds the answers the person confirmed at booking (prefilled from
     their profile, "prefer not to say" allowed); they are stored with the booking.
@@ -195,27 +207,39 @@ def booking_create(
     snapshot = _snapshot(person, equality)
     try:
         with transaction.atomic():
+            target = _lock_target(target)
+            # Checked again on the locked row: the organiser may have just cancelled it.
+            reason = booking_refusal(target=target, person=person, now=now)
+            if reason:
+                raise ApplicationError(reason)
             if Booking.objects.filter(
                 _target_filter(target), person=person, status__in=Booking.ACTIVE
             ).exists():
                 raise ApplicationError(
                     "You already have a place or are on the waiting list for this."
                 )
-            full = _take_place(target, snapshot["system_id"])
+            queue = Booking.objects.filter(_target_filter(target), status=Booking.Status.WAITLISTED)
+            if queue.exists():
+                # People waiting come first: offer them any free place they can take...
+                while waitlist_offer_next(target=target, now=now) is not None:
+                    pass
+            # ... then the newcomer takes what is left, if anything.
+            full, allocation = _take_place(target, snapshot["system_id"])
             booking = Booking(
                 person=person,
                 status=Booking.Status.WAITLISTED if full else Booking.Status.CONFIRMED,
                 created_at=now,
                 confirmed_at=None if full else now,
+                allocation=allocation,
                 **{"session" if isinstance(target, Session) else "cohort": target},
                 **snapshot,
             )
             if full:
-                last = Booking.objects.filter(
-                    _target_filter(target), status=Booking.Status.WAITLISTED
-                ).aggregate(m=Max("waitlist_position"))["m"]
+                last = queue.aggregate(m=Max("waitlist_position"))["m"]
                 booking.waitlist_position = (last or 0) + 1
-            booking.full_clean(exclude=["session", "cohort", "person", "system", "organisation"])
+            booking.full_clean(
+                exclude=["session", "cohort", "person", "system", "organisation", "allocation"]
+            )
             booking.save()
             if full:
                 emails.waitlist_joined(booking)
@@ -238,11 +262,22 @@ def _lock(booking: Booking) -> Booking:
     )
 
 
+def _lock_booking_and_target(booking: Booking) -> tuple[Booking, Target]:
+    """Lock a booking's session or cohort first, then the booking (the one lock order)."""
+    booking = Booking.objects.select_related("session", "cohort").get(pk=booking.pk)
+    target = _lock_target(booking.target)
+    return _lock(booking), target
+
+
 def waitlist_offer_next(*, target: Target, now: datetime) -> Booking | None:
-    """Offer a freed place to the first eligible person waiting; None if nobody can take it."""
-    hours = settings.PROGRAMMES_OFFER_HOURS
+    """Offer a freed place to the first eligible person waiting; None if nobody can take it.
+    The caller holds the lock on `target`."""
+    start = _first_start(target)
+    if start is None or start <= now:
+        return None  # too late to offer anything
+    expires = min(now + timedelta(hours=settings.PROGRAMMES_OFFER_HOURS), start)
     waiting = (
-        Booking.objects.select_for_update(skip_locked=True, of=("self",))
+        Booking.objects.select_for_update(of=("self",))
         .filter(_target_filter(target), status=Booking.Status.WAITLISTED)
         .select_related("person")
         .order_by("waitlist_position", "created_at", "id")
@@ -250,64 +285,73 @@ def waitlist_offer_next(*, target: Target, now: datetime) -> Booking | None:
     for candidate in waiting:
         if booking_refusal(target=target, person=candidate.person, now=now):
             continue  # nobody is offered a place they are not eligible for
-        full = _take_place(target, candidate.system_id)
+        full, allocation = _take_place(target, candidate.system_id)
         if full == "capacity":
             return None
         if full == "allocation":
             continue
         candidate.status = Booking.Status.OFFERED
         candidate.offered_at = now
-        candidate.offer_expires_at = now + timedelta(hours=hours)
-        candidate.save(update_fields=["status", "offered_at", "offer_expires_at"])
+        candidate.offer_expires_at = expires
+        candidate.allocation = allocation
+        candidate.save(update_fields=["status", "offered_at", "offer_expires_at", "allocation"])
         emails.place_offered(candidate)
         return candidate
     return None
 
 
-def _free_place(booking: Booking, now: datetime) -> None:
-    target = booking.target
-    _release_place(target, booking.system_id)
-    waitlist_offer_next(target=target, now=now)
+def waitlist_fill(*, target: Target, now: datetime) -> int:
+    """Offer every free place to the people waiting (after capacity is raised, say)."""
+    offered = 0
+    with transaction.atomic():
+        target = _lock_target(target)
+        while waitlist_offer_next(target=target, now=now) is not None:
+            offered += 1
+    return offered
 
 
-@transaction.atomic
 def booking_cancel(*, booking: Booking, now: datetime) -> Booking:
     """The participant cancels. Up to the start; inside the late window it is recorded as late."""
-    booking = _lock(booking)
-    if booking.status not in Booking.ACTIVE:
-        raise ApplicationError("This booking is not active.")
-    start = _first_start(booking.target)
-    if booking.status == Booking.Status.CONFIRMED and start is not None and start <= now:
-        raise ApplicationError(
-            "This has already started, so the booking can no longer be cancelled."
-        )
-    was = booking.status
-    booking.status = Booking.Status.CANCELLED
-    booking.cancelled_at = now
-    if was == Booking.Status.CONFIRMED and start is not None:
-        window = timedelta(hours=settings.PROGRAMMES_LATE_CANCELLATION_HOURS)
-        booking.late_cancellation = start - now < window
-    booking.save(update_fields=["status", "cancelled_at", "late_cancellation"])
-    if was in Booking.HOLDING:
-        _free_place(booking, now)
-    emails.booking_cancelled(booking)
-    return booking
+    with transaction.atomic():
+        booking, target = _lock_booking_and_target(booking)
+        if booking.status not in Booking.ACTIVE:
+            raise ApplicationError("This booking is not active.")
+        start = _first_start(target)
+        if booking.status == Booking.Status.CONFIRMED and start is not None and start <= now:
+            raise ApplicationError(
+                "This has already started, so the booking can no longer be cancelled."
+            )
+        was = booking.status
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at = now
+        if was == Booking.Status.CONFIRMED and start is not None:
+            window = timedelta(hours=settings.PROGRAMMES_LATE_CANCELLATION_HOURS)
+            booking.late_cancellation = start - now < window
+        booking.save(update_fields=["status", "cancelled_at", "late_cancellation"])
+        if was in Booking.HOLDING:
+            _release_place(booking)
+            waitlist_offer_next(target=target, now=now)
+        emails.booking_cancelled(booking)
+        return booking
 
 
-@transaction.atomic
 def offer_accept(*, booking: Booking, now: datetime) -> Booking:
-    booking = _lock(booking)
-    if booking.status != Booking.Status.OFFERED:
-        raise ApplicationError("There is no open offer on this booking.")
-    if booking.offer_expires_at and booking.offer_expires_at <= now:
-        raise ApplicationError("This offer has expired.")
-    booking.status = Booking.Status.CONFIRMED
-    booking.confirmed_at = now
-    booking.waitlist_position = None
-    booking.save(update_fields=["status", "confirmed_at", "waitlist_position"])
-    _register(booking, _target_sessions(booking.target))
-    emails.booking_confirmed(booking)
-    return booking
+    with transaction.atomic():
+        booking, target = _lock_booking_and_target(booking)
+        if booking.status != Booking.Status.OFFERED:
+            raise ApplicationError("There is no open offer on this booking.")
+        if booking.offer_expires_at and booking.offer_expires_at <= now:
+            raise ApplicationError("This offer has expired.")
+        start = _first_start(target)
+        if start is None or start <= now:
+            raise ApplicationError("This has already started, so the place can no longer be taken.")
+        booking.status = Booking.Status.CONFIRMED
+        booking.confirmed_at = now
+        booking.waitlist_position = None
+        booking.save(update_fields=["status", "confirmed_at", "waitlist_position"])
+        _register(booking, _target_sessions(target))
+        emails.booking_confirmed(booking)
+        return booking
 
 
 def offer_decline(*, booking: Booking, now: datetime) -> Booking:
@@ -324,18 +368,14 @@ def offers_expire(*, now: datetime) -> int:
     )
     for pk in ids:
         with transaction.atomic():
-            booking = (
-                Booking.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("session", "cohort")
-                .filter(pk=pk, status=Booking.Status.OFFERED, offer_expires_at__lte=now)
-                .first()
-            )
-            if booking is None:
+            booking, target = _lock_booking_and_target(Booking(pk=pk))
+            if booking.status != Booking.Status.OFFERED or booking.offer_expires_at > now:
                 continue
             booking.status = Booking.Status.EXPIRED
             booking.save(update_fields=["status"])
             emails.offer_expired(booking)
-            _free_place(booking, now)
+            _release_place(booking)
+            waitlist_offer_next(target=target, now=now)
             expired += 1
     return expired
 
@@ -343,11 +383,11 @@ def offers_expire(*, now: datetime) -> int:
 @transaction.atomic
 def waitlist_move(*, booking: Booking, position: int) -> None:
     """An administrator puts a waiting booking at `position` (1 = next to be offered)."""
-    booking = _lock(booking)
+    booking, _ = _lock_booking_and_target(booking)
     if booking.status != Booking.Status.WAITLISTED:
         raise ApplicationError("Only bookings on the waiting list can be moved.")
     queue = list(
-        Booking.objects.select_for_update()
+        Booking.objects.select_for_update(of=("self",))
         .filter(_target_filter(booking.target), status=Booking.Status.WAITLISTED)
         .exclude(pk=booking.pk)
         .order_by("waitlist_position", "created_at", "id")
@@ -362,7 +402,7 @@ def waitlist_move(*, booking: Booking, position: int) -> None:
 
 @transaction.atomic
 def waitlist_remove(*, booking: Booking, now: datetime) -> None:
-    booking = _lock(booking)
+    booking, _ = _lock_booking_and_target(booking)
     if booking.status != Booking.Status.WAITLISTED:
         raise ApplicationError("Only bookings on the waiting list can be removed from it.")
     booking.status = Booking.Status.REMOVED
@@ -374,7 +414,7 @@ def waitlist_remove(*, booking: Booking, now: datetime) -> None:
 @transaction.atomic
 def session_cancel(*, session: Session, now: datetime) -> int:
     """The organiser cancels a session: everyone booked or waiting is told. Returns how many."""
-    session = Session.objects.select_for_update().get(pk=session.pk)
+    session = _lock_target(session)
     if session.status == Session.Status.CANCELLED:
         raise ApplicationError("This session is already cancelled.")
     if session.status == Session.Status.DELIVERED:
@@ -386,19 +426,46 @@ def session_cancel(*, session: Session, now: datetime) -> int:
         # The cohort goes on; its members hear that this date is off.
         bookings = Booking.objects.filter(cohort_id=session.cohort_id, status__in=Booking.ACTIVE)
         for booking in bookings.select_related("person"):
-            emails.session_cancelled(booking, session)
+            emails.session_cancelled(booking, session, waiting=booking.status != "confirmed")
             notified += 1
         return notified
-    bookings = Booking.objects.select_for_update().filter(
+    bookings = Booking.objects.select_for_update(of=("self",)).filter(
         session=session, status__in=Booking.ACTIVE
     )
     for booking in bookings.select_related("person"):
+        waiting = booking.status != Booking.Status.CONFIRMED
         booking.status = Booking.Status.ORGANISER_CANCELLED
         booking.cancelled_at = now
         booking.save(update_fields=["status", "cancelled_at"])
-        emails.session_cancelled(booking, session)
+        emails.session_cancelled(booking, session, waiting=waiting)
         notified += 1
     Session.objects.filter(pk=session.pk).update(taken=0)
+    return notified
+
+
+@transaction.atomic
+def cohort_cancel(*, cohort: Cohort, now: datetime) -> int:
+    """The organiser cancels a whole cohort: its dates, its bookings and its waiting list,
+    and everyone booked or waiting is told. Returns how many people were told."""
+    cohort = _lock_target(cohort)
+    if cohort.cancelled:
+        raise ApplicationError("This cohort is already cancelled.")
+    cohort.cancelled = True
+    cohort.taken = 0
+    cohort.save(update_fields=["cancelled", "taken"])
+    CohortAllocation.objects.filter(cohort=cohort).update(taken=0)
+    cohort.sessions.filter(status=Session.Status.SCHEDULED).update(status=Session.Status.CANCELLED)
+    notified = 0
+    bookings = Booking.objects.select_for_update(of=("self",)).filter(
+        cohort=cohort, status__in=Booking.ACTIVE
+    )
+    for booking in bookings.select_related("person"):
+        waiting = booking.status != Booking.Status.CONFIRMED
+        booking.status = Booking.Status.ORGANISER_CANCELLED
+        booking.cancelled_at = now
+        booking.save(update_fields=["status", "cancelled_at"])
+        emails.cohort_cancelled(booking, waiting=waiting)
+        notified += 1
     return notified
 
 
@@ -479,6 +546,10 @@ def reminders_send(*, now: datetime) -> int:
 def evaluation_submit(
     *, booking: Booking, rating: int, will_do_differently: str, comments: str, now: datetime
 ) -> Evaluation:
+    if not RegisterEntry.objects.filter(
+        booking=booking, attendance=RegisterEntry.Attendance.ATTENDED
+    ).exists():
+        raise ApplicationError("Evaluations are for people who attended.")
     if Evaluation.objects.filter(booking=booking).exists():
         raise ApplicationError("You have already sent your evaluation.")
     evaluation = Evaluation(
@@ -488,8 +559,12 @@ def evaluation_submit(
         comments=comments.strip(),
         submitted_at=now,
     )
-    evaluation.full_clean()
-    evaluation.save()
+    evaluation.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            evaluation.save()
+    except IntegrityError:  # a double submit
+        raise ApplicationError("You have already sent your evaluation.") from None
     return evaluation
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
         name="register_export",
     ),
     path("sessions/<int:pk>/cancel/", views.SessionCancelView.as_view(), name="session_cancel"),
+    path("cohorts/<int:pk>/cancel/", views.CohortCancelView.as_view(), name="cohort_cancel"),
     path("waiting-list/<str:kind>/<int:pk>/", views.WaitingListView.as_view(), name="waiting_list"),
     path("evaluations/", views.EvaluationListView.as_view(), name="evaluation_list"),
     path("import/", views.BookingImportView.as_view(), name="import"),

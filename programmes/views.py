@@ -13,6 +13,7 @@ from django_tables2 import SingleTableMixin
 
 from talentportal.core.errors import ApplicationError
 from talentportal.core.import_views import RecordsImportView
+from talentportal.core.tables import BoundedPaginationMixin, spreadsheet_safe
 from talentportal.directory.models import EqualityMonitoring, Role
 from talentportal.directory.permissions import RoleRequiredMixin, has_role
 
@@ -26,6 +27,14 @@ from .tables import CatalogueTable
 ADMINS = {Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN}
 
 
+def _int(value) -> int:
+    """An id from a form field; anything else matches nothing (404), never a 500."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _target(kind: str, pk: int):
     if kind == "series":
         return get_object_or_404(Programme, pk=pk, format=Format.SERIES_BUNDLE, published=True)
@@ -35,7 +44,7 @@ def _target(kind: str, pk: int):
     return get_object_or_404(model.objects.select_related("programme"), pk=pk)
 
 
-class CatalogueView(RoleRequiredMixin, SingleTableMixin, FilterView):
+class CatalogueView(RoleRequiredMixin, BoundedPaginationMixin, SingleTableMixin, FilterView):
     template_name = "programmes/programme_list.html"
     table_class = CatalogueTable
     filterset_class = CatalogueFilter
@@ -350,6 +359,7 @@ class RegisterExportView(_SessionAction):
                     e.get_attendance_display(),
                 ]
             )
+        rows = [[spreadsheet_safe(cell) for cell in row] for row in rows]
         name = f"register-{session.starts_at:%Y-%m-%d}-{session.pk}"
         if fmt == "csv":
             out = io.StringIO()
@@ -384,6 +394,25 @@ class RegistersToCompleteView(RoleRequiredMixin, TemplateView):
         return ctx
 
 
+class CohortCancelView(RoleRequiredMixin, View):
+    """GET: what cancelling the cohort will do. POST: cancel it and tell everyone."""
+
+    required_roles = ADMINS
+
+    def get(self, request, pk):
+        cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=pk)
+        affected = Booking.objects.filter(cohort=cohort, status__in=Booking.ACTIVE).count()
+        return render(
+            request, "programmes/cohort_cancel.html", {"cohort": cohort, "affected": affected}
+        )
+
+    def post(self, request, pk):
+        cohort = get_object_or_404(Cohort, pk=pk)
+        notified = services.cohort_cancel(cohort=cohort, now=timezone.now())
+        messages.success(request, f"Cohort cancelled. {notified} people have been told.")
+        return redirect("programmes:programme_detail", slug=cohort.programme.slug)
+
+
 class SessionCancelView(RoleRequiredMixin, View):
     """GET: what cancelling will do, and a button. POST: cancel and tell everyone."""
 
@@ -412,6 +441,11 @@ class WaitingListView(RoleRequiredMixin, View):
     required_roles = ADMINS
     template_name = "programmes/waiting_list.html"
 
+    def dispatch(self, request, *args, kind=None, **kwargs):
+        if kind not in ("session", "cohort"):
+            raise Http404
+        return super().dispatch(request, *args, kind=kind, **kwargs)
+
     def get(self, request, kind, pk):
         target = _target(kind, pk)
         return render(
@@ -427,7 +461,7 @@ class WaitingListView(RoleRequiredMixin, View):
 
     def post(self, request, kind, pk):
         target = _target(kind, pk)
-        booking = get_object_or_404(Booking, pk=request.POST.get("booking") or 0, **{kind: target})
+        booking = get_object_or_404(Booking, pk=_int(request.POST.get("booking")), **{kind: target})
         if "remove" in request.POST:
             services.waitlist_remove(booking=booking, now=timezone.now())
             messages.success(request, f"{booking.person} has been taken off the waiting list.")
@@ -454,7 +488,7 @@ class EvaluationListView(RoleRequiredMixin, View):
         return render(request, self.template_name, {"evaluations": evaluations})
 
     def post(self, request):
-        evaluation = get_object_or_404(Evaluation, pk=request.POST.get("evaluation") or 0)
+        evaluation = get_object_or_404(Evaluation, pk=_int(request.POST.get("evaluation")))
         services.evaluation_approve(
             evaluation=evaluation,
             approved="approve" in request.POST,

@@ -100,3 +100,26 @@ def test_two_administrators_removing_each_other_leave_one(make_user):
     results = _in_parallel([lambda: role_revoke(assignment=rb), lambda: role_revoke(assignment=ra)])
     assert sum(isinstance(r, ApplicationError) for r in results) == 1
     assert RoleAssignment.objects.filter(role=Role.SYSTEM_ADMIN).count() == 1
+
+
+def test_participants_cancelling_while_the_organiser_cancels_the_session(make_user):
+    """Both paths lock the session first, then bookings: no deadlock, no 500, no drift."""
+    from programmes.services import booking_cancel, session_cancel
+
+    session = SessionFactory(capacity=6)
+    bookings = [
+        booking_create(person=make_user(), target=session, now=timezone.now()) for _ in range(6)
+    ]
+    waiting = [
+        booking_create(person=make_user(), target=session, now=timezone.now()) for _ in range(3)
+    ]
+    now = timezone.now()
+    calls = [lambda b=b: booking_cancel(booking=b, now=now) for b in bookings + waiting]
+    calls.insert(4, lambda: session_cancel(session=session, now=now))
+    results = _in_parallel(calls)
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert all(isinstance(e, ApplicationError) for e in errors), errors
+    session.refresh_from_db()
+    assert session.status == "cancelled"
+    assert session.taken == 0
+    assert not Booking.objects.filter(session=session, status__in=Booking.ACTIVE).exists()

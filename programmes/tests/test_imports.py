@@ -157,3 +157,29 @@ def test_the_upload_page_previews_then_imports(client, make_user):
     response = client.post(url, {"confirm": "1", "token": response.context["token"]})
     assert response.status_code == 302
     assert Booking.objects.count() == 4
+
+
+def test_an_import_never_clashes_with_a_portal_booking(db, make_user):
+    from programmes.services import booking_create
+
+    records_import(kind="bookings", data=GOOD)
+    session = Session.objects.get(reference="PCN-2023-01")
+    soon = (timezone.now() + timezone.timedelta(days=5)).replace(second=0, microsecond=0)
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=soon, ends_at=soon + timezone.timedelta(hours=3), status="scheduled"
+    )
+    Programme.objects.filter(pk=session.programme_id).update(published=True)
+    person = make_user(email="zed@nhs.example")
+    booking_create(person=person, target=Session.objects.get(pk=session.pk), now=timezone.now())
+    local = timezone.localtime(Session.objects.get(pk=session.pk).starts_at).strftime(
+        "%Y-%m-%dT%H:%M:%S"
+    )
+    data = (
+        HEADER
+        + f"PCN-2023-01,PCN Leaders,New PCN Workstream,{local},Lincolnshire,,zed@nhs.example,,,,attended\n"
+    ).encode()
+    with pytest.raises(ImportFailed) as failed:
+        records_import(kind="bookings", data=data)
+    assert [str(e) for e in failed.value.errors] == [
+        "row 2: email: already has a booking on this session in the portal"
+    ]

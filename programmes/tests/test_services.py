@@ -330,6 +330,12 @@ def test_reminders_go_once_to_those_booked_within_the_window(make_user, settings
 def test_an_evaluation_is_sent_once_and_approved_for_quoting(make_user):
     session, people, later = _past_session_with(make_user, 1)
     booking = Booking.objects.get()
+    with pytest.raises(ApplicationError, match="for people who attended"):
+        services.evaluation_submit(
+            booking=booking, rating=5, will_do_differently="", comments="", now=later
+        )
+    entry = RegisterEntry.objects.get(booking=booking)
+    services.register_mark(session=session, marks={entry.pk: "attended"}, by=people[0], now=later)
     evaluation = services.evaluation_submit(
         booking=booking, rating=5, will_do_differently="Listen more", comments="Great", now=later
     )
@@ -357,3 +363,69 @@ def test_a_series_is_booked_as_a_set_with_a_waiting_place_where_full(make_user):
         services.series_book(person=person, programme=programme, now=NOW)
     with pytest.raises(ApplicationError, match="Only a series"):
         services.series_book(person=person, programme=ProgrammeFactory(), now=NOW)
+
+
+def test_a_session_cancelled_meanwhile_cannot_be_booked(make_user):
+    session = SessionFactory()
+    stale = Session.objects.get(pk=session.pk)  # a page loaded before the cancellation
+    services.session_cancel(session=session, now=NOW)
+    with pytest.raises(ApplicationError, match="cancelled"):
+        book(make_user(), stale)
+    assert not Booking.objects.exists()
+    assert Session.objects.get(pk=session.pk).taken == 0
+
+
+def test_newcomers_do_not_jump_the_waiting_list_when_places_appear(make_user):
+    session = SessionFactory(capacity=1)
+    book(make_user(), session)
+    waiting = book(make_user(), session)
+    Session.objects.filter(pk=session.pk).update(capacity=2)  # raised by the organiser
+    newcomer = book(make_user(), session)
+    waiting.refresh_from_db()
+    assert waiting.status == Booking.Status.OFFERED
+    assert newcomer.status == Booking.Status.WAITLISTED
+
+
+def test_a_place_is_released_from_the_allocation_it_was_taken_from(make_user):
+    cohort = CohortFactory(capacity=5)
+    early = book(make_user(), cohort)  # before any allocation existed
+    allocation = CohortAllocation.objects.create(
+        cohort=cohort, system=IntegratedCareSystem.objects.get(name="Black Country"), places=2
+    )
+    later = book(make_user(), cohort)
+    assert (early.allocation, later.allocation) == (None, allocation)
+    services.booking_cancel(booking=early, now=NOW)
+    allocation.refresh_from_db()
+    assert allocation.taken == 1  # only `later` counts against it
+
+
+def test_an_offer_never_outlives_the_start_and_cannot_be_taken_after_it(make_user):
+    session = SessionFactory(capacity=1, starts_at=NOW + timedelta(hours=10))
+    holder = book(make_user(), session)
+    waiting = book(make_user(), session)
+    services.booking_cancel(booking=holder, now=NOW)
+    waiting.refresh_from_db()
+    assert waiting.offer_expires_at == session.starts_at
+    with pytest.raises(ApplicationError):
+        services.offer_accept(booking=waiting, now=NOW + timedelta(hours=11))
+
+
+def test_cancelling_a_cohort_cancels_its_dates_bookings_and_counters(make_user, send_mail_now):
+    cohort = CohortFactory(capacity=1)
+    CohortAllocation.objects.create(
+        cohort=cohort, system=IntegratedCareSystem.objects.get(name="Black Country"), places=1
+    )
+    booked, waiting = make_user(), make_user()
+    book(booked, cohort)
+    book(waiting, cohort)
+    mail.outbox.clear()
+    with send_mail_now():
+        assert services.cohort_cancel(cohort=cohort, now=NOW) == 2
+    cohort.refresh_from_db()
+    assert cohort.cancelled and cohort.taken == 0
+    assert set(CohortAllocation.objects.values_list("taken", flat=True)) == {0}
+    assert set(cohort.sessions.values_list("status", flat=True)) == {"cancelled"}
+    assert set(Booking.objects.values_list("status", flat=True)) == {"organiser_cancelled"}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([booked.email, waiting.email])
+    with pytest.raises(ApplicationError, match="cancelled"):
+        book(make_user(), cohort)

@@ -11,3 +11,13 @@ class NHSFormRenderer(TemplatesSetting):
 
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
+
+
+# A 1 to 5 rating, best first, for evaluations.
+RATING_CHOICES = [
+    (5, "5 – excellent"),
+    (4, "4 – good"),
+    (3, "3 – fair"),
+    (2, "2 – poor"),
+    (1, "1 – very poor"),
+]

@@ -9,6 +9,7 @@ from django_tables2 import SingleTableMixin
 
 from talentportal.core.errors import ApplicationError
 from talentportal.core.import_views import RecordsImportView
+from talentportal.core.tables import BoundedPaginationMixin
 
 from . import selectors, services
 from .filters import OrganisationFilter, PersonFilter
@@ -98,7 +99,7 @@ class EqualityEditView(RoleRequiredMixin, FormView):
         return redirect("directory:profile")
 
 
-class OrganisationListView(RoleRequiredMixin, SingleTableMixin, FilterView):
+class OrganisationListView(RoleRequiredMixin, BoundedPaginationMixin, SingleTableMixin, FilterView):
     required_roles = {
         Role.PROGRAMME_ADMIN,
         Role.TALENT_LEAD,
@@ -120,7 +121,7 @@ class OrganisationListView(RoleRequiredMixin, SingleTableMixin, FilterView):
         return ctx
 
 
-class PersonListView(RoleRequiredMixin, SingleTableMixin, FilterView):
+class PersonListView(RoleRequiredMixin, BoundedPaginationMixin, SingleTableMixin, FilterView):
     required_roles = {Role.TALENT_LEAD, Role.SYSTEM_ADMIN}
     template_name = "directory/person_list.html"
     table_class = PersonTable

@@ -298,3 +298,26 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# Coaching and mentoring: the rules the team can tune.
+COACHING_MIN_CLIENT_BAND = {  # lowest Agenda for Change band of a client, per kind
+    "coaching": env("COACHING_MIN_CLIENT_BAND", "4"),
+    "mentoring": env("MENTORING_MIN_CLIENT_BAND", "4"),
+}
+COACHING_MIN_PRACTITIONER_BAND = {  # lowest band of a practitioner, per kind
+    "coaching": env("COACHING_MIN_PRACTITIONER_BAND", ""),
+    "mentoring": env("MENTORING_MIN_PRACTITIONER_BAND", "7"),
+}
+COACHING_SHORTLIST_SIZE = int(env("COACHING_SHORTLIST_SIZE", "5"))
+COACHING_RESPONSE_DAYS = int(env("COACHING_RESPONSE_DAYS", "7"))
+COACHING_SUPERVISION_MONTHS = 12
+COACHING_INACTIVE_REMINDER_DAYS = int(env("COACHING_INACTIVE_REMINDER_DAYS", "60"))
+COACHING_INACTIVE_CLOSE_DAYS = int(env("COACHING_INACTIVE_CLOSE_DAYS", "120"))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "coaching-daily": {
+            "task": "coaching.tasks.coaching_daily_task",
+            "schedule": crontab(hour=6, minute=30),
+        },
+    }
+)
