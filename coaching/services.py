@@ -473,6 +473,7 @@ def relationship_end(
 def evaluation_submit(
     *, relationship: Relationship, author: User, rating: int, comments: str, now: datetime
 ) -> Evaluation:
+    relationship = _lock(relationship)
     if _member(relationship, author) is None:
         raise ApplicationError("Only the pair evaluates a relationship.")
     if relationship.status not in (Relationship.Status.COMPLETED, Relationship.Status.WITHDRAWN):

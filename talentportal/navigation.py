@@ -27,6 +27,7 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "directory:dashboard"),
     NavItem("Programmes", "programmes:catalogue"),
     NavItem("My bookings", "programmes:my_bookings"),
+    NavItem("Coaching", "coaching:home"),
     NavItem("Registers", "programmes:registers", ADMINS),
     NavItem(
         "People",
@@ -46,13 +47,11 @@ ITEMS: tuple[NavItem, ...] = (
             }
         ),
     ),
-    NavItem("Import", "directory:organisation_import", frozenset({Role.SYSTEM_ADMIN})),
     NavItem(
         "Admin site",
         "admin:index",
         frozenset({Role.SYSTEM_ADMIN, Role.PROGRAMME_ADMIN}),
     ),
-    NavItem("My profile", "directory:profile"),
 )
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("programmes/", include("programmes.urls")),
+    path("coaching/", include("coaching.urls")),
     path("", include("talentportal.directory.urls")),
 ]
 

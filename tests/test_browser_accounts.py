@@ -37,7 +37,7 @@ def test_sign_up_verify_email_sign_in_and_see_the_dashboard(page):
     page.goto(link)
     page.get_by_role("button", name="Confirm").click()
     page.get_by_role("heading", name="Hello Nia").wait_for()
-    assert nav_labels(page) == ["Home", "Programmes", "My bookings", "My profile"]
+    assert nav_labels(page) == ["Home", "Programmes", "My bookings", "Coaching"]
     assert "Complete your profile" in page.content()
 
     page.get_by_role("button", name="Sign out").click()
@@ -52,20 +52,20 @@ def test_a_wrong_password_gets_a_clear_message(page, make_user):
     assert "/accounts/login/" in page.url
 
 
-EVERYONE = ["Home", "Programmes", "My bookings"]
+EVERYONE = ["Home", "Programmes", "My bookings", "Coaching"]
 ROLE_NAV = [
-    ("participant", (), [*EVERYONE, "My profile"]),
-    ("coach", (Role.COACH,), [*EVERYONE, "My profile"]),
-    ("mentor", (Role.MENTOR,), [*EVERYONE, "My profile"]),
+    ("participant", (), [*EVERYONE]),
+    ("coach", (Role.COACH,), [*EVERYONE]),
+    ("mentor", (Role.MENTOR,), [*EVERYONE]),
     ("programmes", (Role.PROGRAMME_ADMIN,),
-     [*EVERYONE, "Registers", "Organisations", "Admin site", "My profile"]),
-    ("talentlead", ("org_lead",), [*EVERYONE, "People", "Organisations", "My profile"]),
-    ("systemlead", ("system_lead",), [*EVERYONE, "People", "Organisations", "My profile"]),
+     [*EVERYONE, "Registers", "Organisations", "Admin site"]),
+    ("talentlead", ("org_lead",), [*EVERYONE, "People", "Organisations"]),
+    ("systemlead", ("system_lead",), [*EVERYONE, "People", "Organisations"]),
     ("schemes", ({"role": Role.SCHEME_MANAGER, "scheme": "edp"},),
-     [*EVERYONE, "Organisations", "My profile"]),
-    ("reports", (Role.REPORT_TEAM,), [*EVERYONE, "Organisations", "My profile"]),
+     [*EVERYONE, "Organisations"]),
+    ("reports", (Role.REPORT_TEAM,), [*EVERYONE, "Organisations"]),
     ("admin", (Role.SYSTEM_ADMIN,),
-     [*EVERYONE, "Registers", "People", "Organisations", "Import", "Admin site", "My profile"]),
+     [*EVERYONE, "Registers", "People", "Organisations", "Admin site"]),
 ]  # fmt: skip
 
 

@@ -21,11 +21,11 @@ def test_load_demo_builds_the_same_lived_in_region_every_time(db):
     assert Organisation.objects.values("system").distinct().count() == 11
     assert EqualityMonitoring.objects.count() == len(first) == 40 + len(ROLE_LOGINS)
 
+    from coaching.models import Application, Practitioner, Relationship
     from programmes.models import Booking, Programme
 
-    Booking.objects.all().delete()
-    Programme.objects.all().delete()
-    User.objects.all().delete()
+    for model in (Relationship, Application, Practitioner, Booking, Programme, User):
+        model.objects.all().delete()
     call_command("load_demo", people=40)
     assert _fingerprint() == first
 

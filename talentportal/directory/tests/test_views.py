@@ -101,38 +101,20 @@ def test_the_home_page_is_a_landing_page_for_visitors(client, db):
     assert b"Create an account" in response.content
 
 
+EVERYONE_NAV = ["Home", "Programmes", "My bookings", "Coaching"]
 EXPECTED_NAV = {
-    "participant": ["Home", "Programmes", "My bookings", "My profile"],
-    "coach": ["Home", "Programmes", "My bookings", "My profile"],
-    "programme_admin": [
-        "Home",
-        "Programmes",
-        "My bookings",
-        "Registers",
-        "Organisations",
-        "Admin site",
-        "My profile",
-    ],
-    "talent_lead_org": [
-        "Home",
-        "Programmes",
-        "My bookings",
-        "People",
-        "Organisations",
-        "My profile",
-    ],
-    "scheme_manager": ["Home", "Programmes", "My bookings", "Organisations", "My profile"],
-    "report_team": ["Home", "Programmes", "My bookings", "Organisations", "My profile"],
+    "participant": [*EVERYONE_NAV],
+    "coach": [*EVERYONE_NAV],
+    "programme_admin": [*EVERYONE_NAV, "Registers", "Organisations", "Admin site"],
+    "talent_lead_org": [*EVERYONE_NAV, "People", "Organisations"],
+    "scheme_manager": [*EVERYONE_NAV, "Organisations"],
+    "report_team": [*EVERYONE_NAV, "Organisations"],
     "system_admin": [
-        "Home",
-        "Programmes",
-        "My bookings",
+        *EVERYONE_NAV,
         "Registers",
         "People",
         "Organisations",
-        "Import",
         "Admin site",
-        "My profile",
     ],
 }
 

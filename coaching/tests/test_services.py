@@ -1,0 +1,183 @@
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+
+from coaching import services
+from coaching.models import ApprovalStatus, Relationship, Theme
+from coaching.tests.factories import TODAY, application, practitioner
+from talentportal.core.errors import ApplicationError
+from talentportal.directory.models import Role
+from talentportal.directory.permissions import roles_of
+from talentportal.directory.tests.factories import OrganisationFactory
+
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+def _pair(make_user, **kwargs):
+    coach = practitioner(make_user(profile__organisation=OrganisationFactory()), **kwargs)
+    app = application(make_user(profile__organisation=OrganisationFactory()))
+    return coach, app
+
+
+def test_registration_and_approval_record_the_date_and_grant_the_roles(make_user):
+    user = make_user(profile__band="8a")
+    p = services.practitioner_register(
+        user=user, coaches=True, mentors=True, themes=Theme.objects.all()[:2], sectors=[],
+        modes=["video"], languages=["English"], capacity=3, experience="", biography="",
+        today=TODAY,
+    )  # fmt: skip
+    assert p.status == ApprovalStatus.SUBMITTED
+    services.practitioner_decide(practitioner=p, approve=True, today=TODAY)
+    p.refresh_from_db()
+    assert (p.status, p.approved_on) == (ApprovalStatus.APPROVED, TODAY)
+    assert roles_of(user) == {Role.COACH, Role.MENTOR}
+
+
+def test_mentors_must_meet_the_configured_band(make_user, settings):
+    settings.COACHING_MIN_PRACTITIONER_BAND = {"coaching": "", "mentoring": "7"}
+    with pytest.raises(ApplicationError, match="Mentors are from band 7; your profile says band 5"):
+        services.practitioner_register(
+            user=make_user(profile__band="5"), coaches=False, mentors=True, themes=[], sectors=[],
+            modes=["video"], languages=[], capacity=1, experience="", biography="", today=TODAY,
+        )  # fmt: skip
+
+
+def test_clients_must_meet_the_band_and_have_their_managers_agreement(make_user, settings):
+    settings.COACHING_MIN_CLIENT_BAND = {"coaching": "4", "mentoring": "4"}
+    kwargs = {"kind": "coaching", "goals": "Grow", "themes": [], "mode": "video",
+              "language": "", "prefers_other_system": False, "today": TODAY}  # fmt: skip
+    with pytest.raises(ApplicationError, match="from band 4; your profile says band 3"):
+        services.application_submit(
+            client=make_user(profile__band="3"), line_manager_agrees=True, **kwargs
+        )
+    with pytest.raises(ApplicationError, match="line manager"):
+        services.application_submit(client=make_user(), line_manager_agrees=False, **kwargs)
+    person = make_user(profile__band="4")
+    app = services.application_submit(client=person, line_manager_agrees=True, **kwargs)
+    with pytest.raises(ApplicationError, match="waiting for approval"):
+        services.application_submit(client=person, line_manager_agrees=True, **kwargs)
+    services.application_decide(application=app, approve=True, today=TODAY)
+    app.refresh_from_db()
+    assert app.approved_on == TODAY
+
+
+def test_request_accept_log_confirm_and_complete(make_user, django_capture_on_commit_callbacks):
+    coach, app = _pair(make_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        rel = services.relationship_request(application=app, practitioner=coach, today=TODAY)
+    assert rel.respond_by == TODAY + timedelta(days=7)
+    assert mail.outbox[-1].to == [coach.user.email]
+    with pytest.raises(ApplicationError):
+        services.relationship_respond(relationship=rel, by=app.client, accept=True, today=TODAY)
+    services.relationship_respond(relationship=rel, by=coach.user, accept=True, today=TODAY)
+    rel.refresh_from_db()
+    assert (rel.status, rel.started_on) == (Relationship.Status.ACTIVE, TODAY)
+    s = services.session_log(relationship=rel, by=coach.user, held_on=TODAY, hours=Decimal("1.25"),
+                             mode="video", today=TODAY)  # fmt: skip
+    with pytest.raises(Exception, match="quarter-hour"):
+        services.session_log(relationship=rel, by=coach.user, held_on=TODAY, hours=Decimal("1.1"),
+                             mode="video", today=TODAY)  # fmt: skip
+    with pytest.raises(ApplicationError, match="logged by the practitioner"):
+        services.session_log(relationship=rel, by=app.client, held_on=TODAY, hours=Decimal("1"),
+                             mode="video", today=TODAY)  # fmt: skip
+    services.session_confirm(session=s, by=app.client)
+    s.refresh_from_db()
+    assert s.confirmed_by_client
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.relationship_end(relationship=rel, by=app.client, completed=True, today=TODAY)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([app.client.email, coach.user.email])
+    services.evaluation_submit(relationship=rel, author=app.client, rating=5, comments="", now=NOW)
+    with pytest.raises(ApplicationError, match="already sent"):
+        services.evaluation_submit(
+            relationship=rel, author=app.client, rating=4, comments="", now=NOW
+        )
+
+
+def test_a_decline_lets_the_client_choose_again_but_not_the_same_practitioner(make_user):
+    from coaching.matching import shortlist
+
+    coach, app = _pair(make_user)
+    other = practitioner(make_user(profile__organisation=OrganisationFactory()))
+    rel = services.relationship_request(application=app, practitioner=coach, today=TODAY)
+    services.relationship_respond(relationship=rel, by=coach.user, accept=False, today=TODAY)
+    assert [c.practitioner for c in shortlist(application=app, today=TODAY)] == [other]
+    services.relationship_request(application=app, practitioner=other, today=TODAY)
+
+
+def test_an_unanswered_request_times_out(make_user):
+    coach, app = _pair(make_user)
+    rel = services.relationship_request(application=app, practitioner=coach, today=TODAY)
+    assert services.requests_expire(today=TODAY + timedelta(days=7)) == 0
+    assert services.requests_expire(today=TODAY + timedelta(days=8)) == 1
+    rel.refresh_from_db()
+    assert (rel.status, rel.decline_reason) == (Relationship.Status.DECLINED, "No answer in time")
+
+
+def test_nobody_requests_a_practitioner_outside_their_shortlist(make_user):
+    home = OrganisationFactory()
+    colleague = practitioner(make_user(profile__organisation=home))
+    app = application(make_user(profile__organisation=home))
+    with pytest.raises(ApplicationError, match="cannot be matched"):
+        services.relationship_request(application=app, practitioner=colleague, today=TODAY)
+
+
+def test_messages_notify_without_their_content(make_user, django_capture_on_commit_callbacks):
+    coach, app = _pair(make_user)
+    rel = services.relationship_request(application=app, practitioner=coach, today=TODAY)
+    services.relationship_respond(relationship=rel, by=coach.user, accept=True, today=TODAY)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_send(
+            relationship=rel, sender=app.client, body="I am struggling with my manager", now=NOW
+        )
+    [message] = mail.outbox
+    assert message.to == [coach.user.email]
+    assert "struggling" not in message.body and "manager" not in message.body
+    with pytest.raises(ApplicationError):
+        services.message_send(relationship=rel, sender=make_user(), body="hello", now=NOW)
+
+
+def test_quiet_relationships_are_reminded_then_closed(make_user, settings):
+    settings.COACHING_INACTIVE_REMINDER_DAYS, settings.COACHING_INACTIVE_CLOSE_DAYS = 60, 120
+    coach, app = _pair(make_user)
+    rel = services.relationship_request(application=app, practitioner=coach, today=TODAY)
+    services.relationship_respond(relationship=rel, by=coach.user, accept=True, today=TODAY)
+    assert services.relationships_inactivity(today=TODAY + timedelta(days=30)) == (0, 0)
+    assert services.relationships_inactivity(today=TODAY + timedelta(days=61)) == (1, 0)
+    assert services.relationships_inactivity(today=TODAY + timedelta(days=62)) == (0, 0)
+    assert services.relationships_inactivity(today=TODAY + timedelta(days=121)) == (0, 1)
+    rel.refresh_from_db()
+    assert rel.status == Relationship.Status.COMPLETED
+
+
+def test_supervision_reminder_comes_thirty_days_before_it_lapses(make_user):
+    p = practitioner(
+        make_user(), supervised_on=TODAY.replace(year=TODAY.year - 1) + timedelta(days=20)
+    )
+    assert services.supervision_reminders(today=TODAY - timedelta(days=15)) == 0
+    assert services.supervision_reminders(today=TODAY) == 1
+    assert services.supervision_reminders(today=TODAY + timedelta(days=1)) == 0
+    p.refresh_from_db()
+    assert p.supervision_reminded_on == TODAY
+
+
+def test_a_cohort_match_is_reviewed_then_published_as_requests(make_user):
+    admin = make_user(Role.PROGRAMME_ADMIN)
+    coaches = [
+        practitioner(make_user(profile__organisation=OrganisationFactory())) for _ in range(2)
+    ]
+    apps = [application(make_user(profile__organisation=OrganisationFactory())) for _ in range(3)]
+    match = services.cohort_match_create(
+        name="EDP cohort 4", kind="coaching", applications=apps, by=admin, now=NOW
+    )
+    assert sum(p.practitioner is not None for p in match.pairs.all()) == 3  # 2 coaches × 2 places
+    assert not Relationship.objects.exists()  # nothing happens until it is published
+    assert services.cohort_match_publish(match=match, now=NOW) == 3
+    assert Relationship.objects.filter(status="requested").count() == 3
+    assert {r.practitioner for r in Relationship.objects.all()} == set(coaches)
+    with pytest.raises(ApplicationError):
+        services.cohort_match_publish(match=match, now=NOW)

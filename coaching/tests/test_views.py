@@ -1,0 +1,138 @@
+"""Who sees what in CoachNet/MentorNet: the pair sees their relationship; nobody else does."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from coaching import services
+from coaching.models import PrivateNote, Relationship
+from coaching.tests.factories import application, practitioner
+from talentportal.directory.models import Role
+from talentportal.directory.tests.factories import OrganisationFactory
+
+
+@pytest.fixture
+def pair(make_user):
+    today = timezone.localdate()
+    coach = practitioner(
+        make_user(profile__organisation=OrganisationFactory()), supervised_on=today
+    )
+    app = application(make_user(profile__organisation=OrganisationFactory()))
+    rel = services.relationship_request(application=app, practitioner=coach, today=today)
+    services.relationship_respond(relationship=rel, by=coach.user, accept=True, today=today)
+    services.session_log(
+        relationship=rel,
+        by=coach.user,
+        held_on=today,
+        hours=Decimal("1"),
+        mode="video",
+        today=today,
+    )
+    services.message_send(
+        relationship=rel, sender=app.client, body="A confidential worry", now=timezone.now()
+    )
+    services.note_add(relationship=rel, author=coach.user, text="My private reflection")
+    return {"rel": rel, "coach": coach, "client": app.client, "application": app}
+
+
+def test_only_the_pair_sees_a_relationship(client, make_user, pair):
+    url = reverse("coaching:relationship", args=[pair["rel"].pk])
+    client.force_login(pair["client"])
+    page = client.get(url).content.decode()
+    assert "A confidential worry" in page
+    assert "My private reflection" not in page  # the practitioner's notes are theirs alone
+    client.force_login(pair["coach"].user)
+    page = client.get(url).content.decode()
+    assert "A confidential worry" in page and "My private reflection" in page
+    other_coach = practitioner(make_user(profile__organisation=OrganisationFactory()))
+    for outsider in (
+        other_coach.user,
+        make_user(),
+        make_user(Role.PROGRAMME_ADMIN),
+        make_user(Role.SYSTEM_ADMIN),
+    ):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"action": "complete"}).status_code == 404
+    pair["rel"].refresh_from_db()
+    assert pair["rel"].status == Relationship.Status.ACTIVE
+
+
+def test_the_team_sees_status_dates_and_counts_but_no_content(client, make_user, pair):
+    client.force_login(make_user(Role.PROGRAMME_ADMIN))
+    page = client.get(reverse("coaching:team")).content.decode()
+    assert str(pair["coach"]) in page and "Active" in page
+    for secret in ("A confidential worry", "My private reflection", pair["rel"].goals):
+        assert secret not in page
+    assert PrivateNote.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ["anonymous", "participant", "coach", "programme_admin"])
+def test_team_pages_are_for_the_team(client, make_user, role):
+    if role != "anonymous":
+        grants = {
+            "participant": (),
+            "coach": (Role.COACH,),
+            "programme_admin": (Role.PROGRAMME_ADMIN,),
+        }
+        client.force_login(make_user(*grants[role]))
+    for url in [reverse("coaching:team"), reverse("coaching:cohort_match_new")]:
+        response = client.get(url)
+        if role == "anonymous":
+            assert response.status_code == 302
+        elif role == "programme_admin":
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 403
+
+
+def test_a_shortlist_is_its_applicants_alone(client, make_user, pair):
+    url = reverse("coaching:shortlist", args=[pair["application"].pk])
+    client.force_login(make_user())
+    assert client.get(url).status_code == 404
+
+
+def test_applying_shows_errors_and_then_sends(client, make_user):
+    client.force_login(make_user())
+    url = reverse("coaching:apply", args=["coaching"])
+    response = client.post(url, {"goals": "", "line_manager_agrees": ""})
+    assert "Tell us what you would like to achieve" in response.content.decode()
+    response = client.post(url, {"goals": "Grow", "line_manager_agrees": "on"})
+    assert response.status_code == 302
+    assert client.get(reverse("coaching:apply", args=["juggling"])).status_code == 404
+
+
+def test_an_evidence_file_of_the_wrong_type_is_refused(client, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    coach = practitioner(make_user())
+    client.force_login(coach.user)
+    response = client.post(
+        reverse("coaching:practitioner_profile"),
+        {
+            "qualification": "1",
+            "qualification-body": "EMCC",
+            "qualification-level": "Senior Practitioner",
+            "qualification-awarded_on": "2020-05-01",
+            "qualification-evidence": SimpleUploadedFile("cert.html", b"<script>alert(1)</script>"),
+        },
+    )
+    assert response.status_code == 200
+    assert "File extension" in response.content.decode()
+    assert not coach.qualifications.exists()
+
+
+def test_pages_run_a_bounded_number_of_queries(
+    client, make_user, pair, django_assert_max_num_queries
+):
+    for _ in range(6):
+        practitioner(make_user(profile__organisation=OrganisationFactory()))
+    client.force_login(pair["client"])
+    for url in [reverse("coaching:home"), reverse("coaching:relationship", args=[pair["rel"].pk])]:
+        with django_assert_max_num_queries(20):
+            assert client.get(url).status_code == 200
+    client.force_login(make_user(Role.PROGRAMME_ADMIN))
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("coaching:team")).status_code == 200

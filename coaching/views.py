@@ -1,0 +1,463 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views import View
+
+from talentportal.core.errors import ApplicationError
+from talentportal.directory.permissions import RoleRequiredMixin
+
+from . import selectors, services
+from .forms import (
+    ApplicationForm,
+    CohortMatchForm,
+    ContractForm,
+    DevelopmentForm,
+    EvaluationForm,
+    MessageForm,
+    NoteForm,
+    PractitionerForm,
+    PractitionerUpdateForm,
+    QualificationForm,
+    SessionForm,
+)
+from .matching import shortlist
+from .models import (
+    Application,
+    ApprovalStatus,
+    CohortMatch,
+    Evaluation,
+    Kind,
+    LoggedSession,
+    Practitioner,
+    Relationship,
+)
+
+TEAM = set(selectors.TEAM)
+
+
+def _today():
+    return timezone.localdate()
+
+
+class HomeView(RoleRequiredMixin, View):
+    """CoachNet and MentorNet for one person: applications, relationships, practice."""
+
+    def get(self, request):
+        user = request.user
+        practitioner = Practitioner.objects.filter(user=user).first()
+        return render(
+            request,
+            "coaching/home.html",
+            {
+                "applications": Application.objects.filter(client=user).order_by("-submitted_on"),
+                "relationships": selectors.my_relationships(user=user),
+                "practitioner": practitioner,
+                "is_team": selectors.is_team(user),
+                "kinds": Kind.choices,
+            },
+        )
+
+
+class ApplyView(RoleRequiredMixin, View):
+    template_name = "coaching/application_create.html"
+
+    def dispatch(self, request, *args, kind=None, **kwargs):
+        if kind not in Kind.values:
+            raise Http404
+        return super().dispatch(request, *args, kind=kind, **kwargs)
+
+    def get(self, request, kind):
+        return render(request, self.template_name, {"kind": Kind(kind), "form": ApplicationForm()})
+
+    def post(self, request, kind):
+        form = ApplicationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.application_submit(
+                    client=request.user, kind=kind, today=_today(), **form.cleaned_data
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    "Your application has been sent. We will tell you when it is approved.",
+                )
+                return redirect("coaching:home")
+        return render(request, self.template_name, {"kind": Kind(kind), "form": form})
+
+
+class ShortlistView(RoleRequiredMixin, View):
+    def _application(self, request, pk):
+        return get_object_or_404(Application, pk=pk, client=request.user)
+
+    def get(self, request, pk):
+        application = self._application(request, pk)
+        if application.status != ApprovalStatus.APPROVED:
+            raise Http404
+        return render(
+            request,
+            "coaching/shortlist.html",
+            {
+                "application": application,
+                "candidates": shortlist(application=application, today=_today()),
+                "open": Relationship.objects.filter(
+                    client=request.user, kind=application.kind, status__in=Relationship.OPEN
+                ).first(),
+            },
+        )
+
+    def post(self, request, pk):
+        application = self._application(request, pk)
+        practitioner = get_object_or_404(Practitioner, pk=request.POST.get("practitioner") or 0)
+        relationship = services.relationship_request(
+            application=application, practitioner=practitioner, today=_today()
+        )
+        messages.success(
+            request,
+            f"We have asked {practitioner}. They have until "
+            f"{relationship.respond_by:%-d %B} to answer; we will email you.",
+        )
+        return redirect("coaching:home")
+
+
+class PractitionerRegisterView(RoleRequiredMixin, View):
+    template_name = "coaching/practitioner_register.html"
+
+    def get(self, request):
+        if Practitioner.objects.filter(user=request.user).exists():
+            return redirect("coaching:practitioner_profile")
+        return render(request, self.template_name, {"form": PractitionerForm()})
+
+    def post(self, request):
+        form = PractitionerForm(request.POST)
+        if form.is_valid():
+            try:
+                services.practitioner_register(
+                    user=request.user, today=_today(), **form.cleaned_data
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    "Thank you. Add your qualifications and supervision below; the team will "
+                    "then review your registration.",
+                )
+                return redirect("coaching:practitioner_profile")
+        return render(request, self.template_name, {"form": form})
+
+
+class PractitionerProfileView(RoleRequiredMixin, View):
+    """A practitioner's own record: details, open or paused, qualifications, supervision, CPD."""
+
+    template_name = "coaching/practitioner_profile.html"
+
+    def _practitioner(self, request):
+        practitioner = Practitioner.objects.filter(user=request.user).first()
+        if practitioner is None:
+            raise Http404
+        return practitioner
+
+    def _render(self, request, practitioner, **forms):
+        initial = {
+            "themes": practitioner.themes.all(),
+            "sectors": practitioner.sectors.all(),
+            "modes": practitioner.modes,
+            "languages": ", ".join(practitioner.languages),
+            "capacity": practitioner.capacity,
+            "experience": practitioner.experience,
+            "biography": practitioner.biography,
+            "is_open": practitioner.is_open,
+        }
+        forms.setdefault("details", PractitionerUpdateForm(initial=initial, prefix="details"))
+        forms.setdefault("qualification", QualificationForm(prefix="qualification"))
+        forms.setdefault("development", DevelopmentForm(prefix="development"))
+        return render(
+            request,
+            self.template_name,
+            {
+                "practitioner": practitioner,
+                "supervision_due": services.supervision_due_on(practitioner=practitioner),
+                "records": practitioner.development.all()[:20],
+                "qualifications": practitioner.qualifications.all(),
+                **forms,
+            },
+        )
+
+    def get(self, request):
+        return self._render(request, self._practitioner(request))
+
+    def post(self, request):
+        practitioner = self._practitioner(request)
+        if "details" in request.POST:
+            form = PractitionerUpdateForm(request.POST, prefix="details")
+            if not form.is_valid():
+                return self._render(request, practitioner, details=form)
+            services.practitioner_update(practitioner=practitioner, **form.cleaned_data)
+            messages.success(request, "Your details have been saved.")
+        elif "qualification" in request.POST:
+            form = QualificationForm(request.POST, request.FILES, prefix="qualification")
+            if not form.is_valid():
+                return self._render(request, practitioner, qualification=form)
+            try:
+                services.qualification_add(practitioner=practitioner, **form.cleaned_data)
+            except Exception as exc:  # a file the model refuses (type, size)
+                from django.core.exceptions import ValidationError
+
+                if not isinstance(exc, ValidationError):
+                    raise
+                for message in exc.messages:
+                    form.add_error("evidence", message)
+                return self._render(request, practitioner, qualification=form)
+            messages.success(request, "Qualification added.")
+        elif "development" in request.POST:
+            form = DevelopmentForm(request.POST, prefix="development")
+            if not form.is_valid():
+                return self._render(request, practitioner, development=form)
+            try:
+                record = services.development_record(
+                    practitioner=practitioner, today=_today(), **form.cleaned_data
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                return self._render(request, practitioner, development=form)
+            messages.success(request, f"{record.get_type_display()} recorded.")
+        return redirect("coaching:practitioner_profile")
+
+
+class RelationshipView(RoleRequiredMixin, View):
+    """One relationship, for its pair only; everyone else gets 404."""
+
+    template_name = "coaching/relationship_detail.html"
+
+    def _relationship(self, request, pk):
+        try:
+            return selectors.relationship_for_member(user=request.user, pk=pk)
+        except Relationship.DoesNotExist:
+            raise Http404 from None
+
+    def _render(self, request, relationship, **forms):
+        user = request.user
+        is_practitioner = relationship.practitioner.user_id == user.pk
+        forms.setdefault("message_form", MessageForm(prefix="message"))
+        if is_practitioner:
+            forms.setdefault(
+                "session_form", SessionForm(prefix="session", initial={"held_on": _today()})
+            )
+            forms.setdefault("note_form", NoteForm(prefix="note"))
+        forms.setdefault(
+            "contract_form",
+            ContractForm(
+                prefix="contract",
+                initial={
+                    "goals": relationship.goals,
+                    "agreed_sessions": relationship.agreed_sessions,
+                },
+            ),
+        )
+        ended = relationship.status in (
+            Relationship.Status.COMPLETED,
+            Relationship.Status.WITHDRAWN,
+        )
+        evaluated = Evaluation.objects.filter(relationship=relationship, author=user).exists()
+        if ended and not evaluated:
+            forms.setdefault("evaluation_form", EvaluationForm(prefix="evaluation"))
+        return render(
+            request,
+            self.template_name,
+            {
+                "relationship": relationship,
+                "is_practitioner": is_practitioner,
+                "sessions": relationship.sessions.all(),
+                "messages_list": relationship.messages.select_related("sender"),
+                # A practitioner's notes are theirs alone.
+                "notes": relationship.private_notes.filter(author=user) if is_practitioner else [],
+                "ended": ended,
+                **forms,
+            },
+        )
+
+    def get(self, request, pk):
+        return self._render(request, self._relationship(request, pk))
+
+    def post(self, request, pk):
+        relationship = self._relationship(request, pk)
+        user, today, action = request.user, _today(), request.POST.get("action")
+        if action in ("accept", "decline"):
+            services.relationship_respond(
+                relationship=relationship, by=user, accept=action == "accept", today=today,
+                reason=request.POST.get("reason", ""),
+            )  # fmt: skip
+            messages.success(request, "Thank you: the client has been told.")
+        elif action == "log_session":
+            form = SessionForm(request.POST, prefix="session")
+            if not form.is_valid():
+                return self._render(request, relationship, session_form=form)
+            try:
+                services.session_log(
+                    relationship=relationship, by=user, today=today, **form.cleaned_data
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                return self._render(request, relationship, session_form=form)
+            messages.success(request, "Session logged.")
+        elif action == "confirm_session":
+            session = get_object_or_404(
+                LoggedSession, pk=request.POST.get("session") or 0, relationship=relationship
+            )
+            services.session_confirm(session=session, by=user)
+            messages.success(request, "Thank you for confirming the session.")
+        elif action == "contract":
+            form = ContractForm(request.POST, prefix="contract")
+            if not form.is_valid():
+                return self._render(request, relationship, contract_form=form)
+            services.relationship_contract(relationship=relationship, by=user, **form.cleaned_data)
+            messages.success(request, "Agreement saved.")
+        elif action == "message":
+            form = MessageForm(request.POST, prefix="message")
+            if not form.is_valid():
+                return self._render(request, relationship, message_form=form)
+            services.message_send(
+                relationship=relationship,
+                sender=user,
+                body=form.cleaned_data["body"],
+                now=timezone.now(),
+            )
+            messages.success(request, "Message sent.")
+        elif action == "note":
+            form = NoteForm(request.POST, prefix="note")
+            if not form.is_valid():
+                return self._render(request, relationship, note_form=form)
+            services.note_add(
+                relationship=relationship, author=user, text=form.cleaned_data["text"]
+            )
+            messages.success(request, "Note saved.")
+        elif action in ("complete", "withdraw"):
+            services.relationship_end(
+                relationship=relationship, by=user, completed=action == "complete", today=today
+            )
+            messages.success(request, "The relationship has ended. Please tell us how it went.")
+        elif action == "evaluate":
+            form = EvaluationForm(request.POST, prefix="evaluation")
+            if not form.is_valid():
+                return self._render(request, relationship, evaluation_form=form)
+            services.evaluation_submit(
+                relationship=relationship, author=user, now=timezone.now(), **form.cleaned_data
+            )
+            messages.success(request, "Thank you for your evaluation.")
+        else:
+            messages.error(request, "That action is not available.")
+        return redirect("coaching:relationship", pk=relationship.pk)
+
+
+# The coaching and mentoring team
+
+
+class TeamView(RoleRequiredMixin, View):
+    required_roles = TEAM
+
+    def get(self, request):
+        today = _today()
+        start = (
+            today.replace(month=4, day=1)
+            if today.month >= 4
+            else today.replace(year=today.year - 1, month=4, day=1)
+        )
+        end = start.replace(year=start.year + 1, month=3, day=31)
+        kind = request.GET.get("kind") if request.GET.get("kind") in Kind.values else None
+        status = (
+            request.GET.get("status")
+            if request.GET.get("status") in Relationship.Status.values
+            else None
+        )
+        return render(
+            request,
+            "coaching/team.html",
+            {
+                "practitioners": selectors.pending_practitioners(),
+                "applications": selectors.pending_applications(),
+                "relationships": selectors.team_relationships(kind=kind, status=status)[:200],
+                "figures": [
+                    (Kind(k).label, selectors.figures(kind=k, start=start, end=end))
+                    for k in Kind.values
+                ],
+                "start": start,
+                "end": end,
+                "kinds": Kind.choices,
+                "statuses": Relationship.Status.choices,
+                "kind": kind,
+                "status": status,
+                "matches": CohortMatch.objects.order_by("-created_at")[:10],
+            },
+        )
+
+    def post(self, request):
+        approve = request.POST.get("decision") == "approve"
+        if request.POST.get("practitioner"):
+            practitioner = get_object_or_404(Practitioner, pk=request.POST["practitioner"])
+            services.practitioner_decide(
+                practitioner=practitioner, approve=approve, today=_today(), by=request.user
+            )
+            messages.success(
+                request, f"{practitioner} {'approved' if approve else 'not approved'}."
+            )
+        elif request.POST.get("application"):
+            application = get_object_or_404(Application, pk=request.POST["application"])
+            services.application_decide(application=application, approve=approve, today=_today())
+            messages.success(request, f"{application} {'approved' if approve else 'not approved'}.")
+        return redirect("coaching:team")
+
+
+def _matchable_applications():
+    open_clients = Relationship.objects.filter(status__in=Relationship.OPEN).values("client_id")
+    return (
+        Application.objects.filter(status=ApprovalStatus.APPROVED)
+        .exclude(client_id__in=open_clients)
+        .select_related("client")
+        .order_by("kind", "client__last_name")
+    )
+
+
+class CohortMatchCreateView(RoleRequiredMixin, View):
+    required_roles = TEAM
+    template_name = "coaching/cohort_match_create.html"
+
+    def get(self, request):
+        form = CohortMatchForm(applications=_matchable_applications())
+        return render(request, self.template_name, {"form": form})
+
+    def post(self, request):
+        form = CohortMatchForm(request.POST, applications=_matchable_applications())
+        if form.is_valid():
+            try:
+                match = services.cohort_match_create(
+                    name=form.cleaned_data["name"],
+                    kind=form.cleaned_data["kind"],
+                    applications=list(form.cleaned_data["applications"]),
+                    by=request.user,
+                    now=timezone.now(),
+                )
+            except ApplicationError as exc:
+                form.add_error("applications", exc.message)
+            else:
+                return redirect("coaching:cohort_match", pk=match.pk)
+        return render(request, self.template_name, {"form": form})
+
+
+class CohortMatchView(RoleRequiredMixin, View):
+    required_roles = TEAM
+
+    def get(self, request, pk):
+        match = get_object_or_404(CohortMatch, pk=pk)
+        pairs = match.pairs.select_related("application__client", "practitioner__user")
+        return render(
+            request, "coaching/cohort_match_detail.html", {"match": match, "pairs": pairs}
+        )
+
+    def post(self, request, pk):
+        match = get_object_or_404(CohortMatch, pk=pk)
+        count = services.cohort_match_publish(match=match, now=timezone.now())
+        messages.success(request, f"Published: {count} practitioners have been asked.")
+        return redirect("coaching:cohort_match", pk=match.pk)

@@ -1,0 +1,75 @@
+"""A client applies and is approved, picks from the shortlist, the coach accepts, logs two
+sessions and the relationship completes; a second coach cannot see it."""
+
+import pytest
+from django.utils import timezone
+
+from coaching.models import LoggedSession, Relationship
+from coaching.tests.factories import practitioner
+from talentportal.directory.models import Role
+from talentportal.directory.tests.factories import OrganisationFactory
+from tests.conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def signed_in(contexts, email, totp=False):
+    page = contexts().new_page()
+    sign_in(page, email, totp=totp)
+    page.get_by_role("heading", name="Hello").wait_for()
+    return page
+
+
+def test_apply_approve_choose_accept_log_and_complete(contexts, make_user):
+    today = timezone.localdate()
+    coach_user = make_user(email="coach@nhs.example", first_name="Cora", last_name="Coach",
+                           profile__organisation=OrganisationFactory())  # fmt: skip
+    practitioner(coach_user, supervised_on=today, biography="Twenty years in the NHS.")
+    other = make_user(email="other.coach@nhs.example", profile__organisation=OrganisationFactory())
+    practitioner(other, supervised_on=today)
+    make_user(
+        email="client@nhs.example", first_name="Cal", profile__organisation=OrganisationFactory()
+    )
+    make_user(Role.PROGRAMME_ADMIN, email="team@nhs.example", first_name="Tess")
+
+    client_page = signed_in(contexts, "client@nhs.example")
+    client_page.get_by_role("link", name="Coaching", exact=True).click()
+    client_page.get_by_role("link", name="Apply for a coach").click()
+    client_page.get_by_label("What would you like to achieve?").fill("Step up to a senior role")
+    client_page.get_by_label("My line manager agrees to me taking part").check()
+    client_page.get_by_role("button", name="Send application").click()
+    client_page.get_by_text("Your application has been sent").wait_for()
+
+    team_page = signed_in(contexts, "team@nhs.example", totp=True)
+    team_page.goto("/coaching/team/")
+    team_page.get_by_role("button", name="Approve Cal").first.click()
+    team_page.get_by_text("approved").first.wait_for()
+
+    client_page.goto("/coaching/")
+    client_page.get_by_role("link", name="see your shortlist").click()
+    client_page.get_by_role("button", name="Ask Cora Coach").click()
+    client_page.get_by_text("We have asked Cora Coach").wait_for()
+
+    coach_page = signed_in(contexts, "coach@nhs.example")
+    coach_page.goto("/coaching/")
+    coach_page.get_by_role("link", name="Cal").click()
+    coach_page.get_by_role("button", name="Accept").click()
+    coach_page.get_by_text("the client has been told").wait_for()
+    for hours in ("1 hour", "1.5 hours"):
+        coach_page.get_by_label("Date").fill(today.isoformat())
+        coach_page.get_by_label("Duration").select_option(label=hours)
+        coach_page.get_by_label("Video call").check()
+        coach_page.get_by_role("button", name="Log session").click()
+        coach_page.get_by_text("Session logged").wait_for()
+    relationship = Relationship.objects.get()
+    assert LoggedSession.objects.filter(relationship=relationship).count() == 2
+    url = f"/coaching/relationships/{relationship.pk}/"
+
+    other_page = signed_in(contexts, "other.coach@nhs.example")
+    response = other_page.goto(url)
+    assert response.status == 404
+
+    coach_page.get_by_role("button", name="Mark as complete").click()
+    coach_page.get_by_text("The relationship has ended").wait_for()
+    relationship.refresh_from_db()
+    assert relationship.status == Relationship.Status.COMPLETED
