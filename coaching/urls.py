@@ -18,4 +18,5 @@ urlpatterns = [
     path("team/", views.TeamView.as_view(), name="team"),
     path("team/cohort-match/", views.CohortMatchCreateView.as_view(), name="cohort_match_new"),
     path("team/cohort-match/<int:pk>/", views.CohortMatchView.as_view(), name="cohort_match"),
+    path("team/import/<str:kind>/", views.CoachingImportView.as_view(), name="import"),
 ]

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views import View
 
 from talentportal.core.errors import ApplicationError
+from talentportal.core.import_views import RecordsImportView
 from talentportal.directory.permissions import RoleRequiredMixin
 
 from . import selectors, services
@@ -461,3 +462,23 @@ class CohortMatchView(RoleRequiredMixin, View):
         count = services.cohort_match_publish(match=match, now=timezone.now())
         messages.success(request, f"Published: {count} practitioners have been asked.")
         return redirect("coaching:cohort_match", pk=match.pk)
+
+
+COACHING_KINDS = {
+    "coaching_people": "Import coaches, mentors, coachees and mentees",
+    "relationships": "Import coaching and mentoring relationships",
+    "coaching_sessions": "Import logged sessions",
+}
+
+
+class CoachingImportView(RecordsImportView):
+    """Upload pages for the team, one per kind of past record (people first)."""
+
+    required_roles = TEAM
+    success_url_name = "coaching:team"
+
+    def dispatch(self, request, *args, kind=None, **kwargs):
+        if kind not in COACHING_KINDS:
+            raise Http404
+        self.kind, self.title = kind, COACHING_KINDS[kind]
+        return super().dispatch(request, *args, **kwargs)

@@ -135,30 +135,64 @@ def _read_rows(importer: Importer, data: bytes) -> list[tuple[int, dict[str, str
     return rows
 
 
+def _importer(kind: str) -> Importer:
+    try:
+        return REGISTRY[kind]()
+    except KeyError:
+        known = ", ".join(sorted(REGISTRY))
+        raise ApplicationError(f"Unknown kind of records '{kind}'. Known: {known}.") from None
+
+
+def _import_one(kind: str, data: bytes, *, preview_only: bool) -> ImportResult:
+    importer = _importer(kind)
+    rows = _read_rows(importer, data)
+    result = ImportResult(kind=kind, rows=len(rows))
+    # One import of a kind at a time: what validation saw is still true when writing.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"import:{kind}"])
+    items = importer.validate(rows)
+    if importer.errors:
+        raise ImportFailed(sorted(importer.errors, key=lambda e: (e.row, e.column)))
+    result.preview = [importer.preview_row(item) for item in items[:200]]
+    if not preview_only:
+        importer.write(items, result)
+        result.written = True
+    return result
+
+
 def records_import(*, kind: str, data: bytes, dry_run: bool = False) -> ImportResult:
     """Validate every row, then write all of them in one transaction, or nothing.
 
     Raises ImportFailed listing every problem as `row N: column: message`.
     With `dry_run`, validates and returns a preview without writing.
     """
-    try:
-        importer = REGISTRY[kind]()
-    except KeyError:
-        known = ", ".join(sorted(REGISTRY))
-        raise ApplicationError(f"Unknown kind of records '{kind}'. Known: {known}.") from None
-    rows = _read_rows(importer, data)
-    result = ImportResult(kind=kind, rows=len(rows))
     with transaction.atomic():
-        # One import of a kind at a time: what validation saw is still true when writing.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"import:{kind}"])
-        items = importer.validate(rows)
-        if importer.errors:
-            raise ImportFailed(sorted(importer.errors, key=lambda e: (e.row, e.column)))
-        result.preview = [importer.preview_row(item) for item in items[:200]]
+        result = _import_one(kind, data, preview_only=dry_run)
         if dry_run:
             transaction.set_rollback(True)
-            return result
-        importer.write(items, result)
-        result.written = True
     return result
+
+
+def records_import_many(
+    *, files: list[tuple[str, str, bytes]], dry_run: bool = False
+) -> list[ImportResult]:
+    """Several files in one run, in order, all or nothing together: a later file may refer
+    to records of an earlier one (relationships to the people imported before them).
+
+    `files` holds (kind, file name, data); errors are prefixed with the file name."""
+    results = []
+    with transaction.atomic():
+        for kind, name, data in files:
+            try:
+                # Each file is written (inside the run's transaction) before the next is
+                # validated, so the next sees it; any failure rolls the whole run back.
+                results.append(_import_one(kind, data, preview_only=False))
+            except ImportFailed as exc:
+                raise ImportFailed(
+                    [RowError(e.row, f"{name}: {e.column}", e.message) for e in exc.errors]
+                ) from None
+        if dry_run:
+            transaction.set_rollback(True)
+            for result in results:
+                result.written = False
+    return results
