@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from talentportal.core.imports import Importer, ImportResult, register
 from talentportal.directory.models import IntegratedCareSystem, Organisation, Profile, Role, User
@@ -91,8 +92,9 @@ class CoachingPeopleImporter(Importer):
         for number, v in rows:
             before = len(self.errors)
             email = _email(self, number, "email", v["email"])
-            if len(v["name"]) > 300:
-                self.error(number, "name", "is longer than 300 characters")
+            first, _, last = v["name"].strip().partition(" ")
+            if len(first) > 150 or len(last) > 150:
+                self.error(number, "name", "has a first or last name longer than 150 characters")
             if v["role"] not in ROLES:
                 self.error(number, "role", "must be coach, coachee, mentor or mentee")
             approved_on = _date(v["approved_on"])
@@ -151,10 +153,16 @@ class CoachingPeopleImporter(Importer):
                         submitted_on=item.approved_on, approved_on=item.approved_on, modes=[],
                     )  # fmt: skip
                     changed = True
-                elif not getattr(practitioner, flag):
-                    setattr(practitioner, flag, True)
-                    practitioner.save(update_fields=[flag])
-                    changed = True
+                else:
+                    if not getattr(practitioner, flag):
+                        setattr(practitioner, flag, True)
+                        changed = True
+                    if practitioner.status != ApprovalStatus.APPROVED:
+                        practitioner.status = ApprovalStatus.APPROVED
+                        practitioner.approved_on = item.approved_on
+                        changed = True
+                    if changed:
+                        practitioner.save(update_fields=[flag, "status", "approved_on"])
                 role_grant(user=user, role=Role.COACH if kind == Kind.COACHING else Role.MENTOR)
             else:
                 exists = Application.objects.filter(
@@ -207,6 +215,7 @@ class RelationshipImporter(Importer):
 
     def validate(self, rows):
         seen: dict[str, int] = {}
+        open_rows: dict[tuple[int, str], int] = {}
         items = []
         for number, v in rows:
             before = len(self.errors)
@@ -259,11 +268,32 @@ class RelationshipImporter(Importer):
                     f"{c_email} is not a {'coachee' if kind == 'coaching' else 'mentee'}",
                 )
                 continue
+            if practitioner.user_id == client.pk:
+                self.error(number, "client_email", "is the practitioner themselves")
+                continue
             if ref in seen:
                 self.error(number, "ref", f"repeats row {seen[ref]}")
                 continue
             seen[ref] = number
             status = reason or Relationship.Status.ACTIVE
+            if status == Relationship.Status.ACTIVE:
+                key = (client.pk, kind)
+                clash = (
+                    Relationship.objects.filter(
+                        client=client, kind=kind, status__in=Relationship.OPEN
+                    )
+                    .exclude(reference=ref)
+                    .exists()
+                )
+                if clash or key in open_rows:
+                    where = f"row {open_rows[key]}" if key in open_rows else "the portal"
+                    self.error(
+                        number,
+                        "ended_on",
+                        f"{c_email} already has an open {kind} relationship ({where})",
+                    )
+                    continue
+                open_rows[key] = number
             items.append(
                 RelationshipRow(number, ref, kind, practitioner, client, started, ended, status)
             )
@@ -273,16 +303,27 @@ class RelationshipImporter(Importer):
         return {"row": item.row, "ref": item.ref, "kind": item.kind, "status": item.status}
 
     def write(self, items: list[RelationshipRow], result: ImportResult) -> None:
+        today = timezone.localdate()
         for item in items:
+            application = (
+                Application.objects.filter(
+                    client=item.client, kind=item.kind, status=ApprovalStatus.APPROVED
+                )
+                .order_by("-approved_on")
+                .first()
+            )
             fields = {
                 "kind": item.kind, "practitioner": item.practitioner, "client": item.client,
                 "status": item.status, "started_on": item.started_on, "ended_on": item.ended_on,
+                "application": application,
             }  # fmt: skip
             existing = Relationship.objects.filter(reference=item.ref).first()
             if existing is None:
+                # An imported active relationship counts as active today: it must not be
+                # closed as quiet by the next nightly run.
                 Relationship.objects.create(
                     reference=item.ref, requested_on=item.started_on,
-                    last_activity_on=item.ended_on or item.started_on, **fields,
+                    last_activity_on=item.ended_on or today, **fields,
                 )  # fmt: skip
                 result.created += 1
             elif any(getattr(existing, k) != v for k, v in fields.items()):

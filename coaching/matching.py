@@ -74,8 +74,8 @@ def _score(application: Application, themes: set[int], client: Profile | None, p
     c_org = client.organisation if client else None
     if p.user_id == application.client_id:
         return None
-    if p_org and c_org and p_org.pk == c_org.pk:
-        return None  # never a practitioner from the client's own organisation
+    if p_org is None or c_org is None or p_org.pk == c_org.pk:
+        return None  # never from the client's own organisation (nor when we cannot tell)
     score, reasons = 0, []
     shared = themes & {t.pk for t in p.themes.all()}
     if shared:

@@ -97,6 +97,14 @@ class Practitioner(models.Model):
         return "Coach" if self.coaches else "Mentor"
 
 
+def _evidence_path(instance, filename: str) -> str:
+    """A random name: evidence is never found by guessing, and never served directly."""
+    import uuid
+    from pathlib import Path
+
+    return f"coaching/evidence/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
 def _evidence_size(upload) -> None:
     if upload.size > 5 * 1024 * 1024:
         raise ValidationError("The evidence file must be 5 MB or smaller.")
@@ -110,7 +118,7 @@ class Qualification(models.Model):
     level = models.CharField(max_length=100, help_text="e.g. Level 7, Senior Practitioner")
     awarded_on = models.DateField()
     evidence = models.FileField(
-        upload_to="coaching/evidence/%Y/",
+        upload_to=_evidence_path,
         blank=True,
         validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg"]), _evidence_size],
         help_text="A PDF or image of the certificate, 5 MB at most.",

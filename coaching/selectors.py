@@ -82,9 +82,12 @@ def figures(*, kind: str, start: date, end: date) -> dict:
     practitioners_approved = Practitioner.objects.filter(
         offers, approved_on__gte=start, approved_on__lte=end
     ).count()
-    clients_approved = Application.objects.filter(
-        kind=kind, approved_on__gte=start, approved_on__lte=end
-    ).count()
+    clients_approved = (
+        Application.objects.filter(kind=kind, approved_on__gte=start, approved_on__lte=end)
+        .values("client")
+        .distinct()
+        .count()
+    )
     started = Q(started_on__isnull=False)
     rel = Relationship.objects.filter(kind=kind).aggregate(
         commenced=Count("pk", filter=started & Q(started_on__gte=start, started_on__lte=end)),
@@ -100,7 +103,8 @@ def figures(*, kind: str, start: date, end: date) -> dict:
         ),
         withdrawn=Count(
             "pk",
-            filter=Q(status=Relationship.Status.WITHDRAWN, ended_on__gte=start, ended_on__lte=end),
+            filter=started
+            & Q(status=Relationship.Status.WITHDRAWN, ended_on__gte=start, ended_on__lte=end),
         ),
     )
     logged = LoggedSession.objects.filter(

@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from talentportal.core.errors import ApplicationError
 from talentportal.directory.models import BAND_ORDER, Profile, Role, User
@@ -69,6 +70,11 @@ def practitioner_register(
         raise ApplicationError("You are already registered as a practitioner.")
     if not (coaches or mentors):
         raise ApplicationError("Choose coaching, mentoring or both.")
+    if not Profile.objects.filter(user=user, organisation__isnull=False).exists():
+        raise ApplicationError(
+            "Add your organisation to your profile first: clients are never matched with "
+            "someone from their own organisation."
+        )
     if mentors:
         reason = band_refusal(
             user=user,
@@ -94,8 +100,12 @@ def practitioner_register(
         biography=biography.strip(),
         submitted_on=today,
     )
-    practitioner.full_clean()
-    practitioner.save()
+    practitioner.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            practitioner.save()
+    except IntegrityError:  # a double submit
+        raise ApplicationError("You are already registered as a practitioner.") from None
     practitioner.themes.set(themes)
     practitioner.sectors.set(sectors)
     return practitioner
@@ -223,6 +233,11 @@ def application_submit(
 ) -> Application:
     if not line_manager_agrees:
         raise ApplicationError("Your line manager needs to agree before you apply.")
+    if not Profile.objects.filter(user=client, organisation__isnull=False).exists():
+        raise ApplicationError(
+            "Add your organisation to your profile first, so we never match you with "
+            "someone from your own organisation."
+        )
     who = "Coaching clients" if kind == Kind.COACHING else "Mentees"
     reason = band_refusal(user=client, minimum=settings.COACHING_MIN_CLIENT_BAND[kind], who=who)
     if reason:
@@ -287,11 +302,10 @@ def relationship_request(
     if application.status != ApprovalStatus.APPROVED:
         raise ApplicationError("Your application has not been approved yet.")
     if practitioner.pk not in {
-        c.practitioner.pk for c in shortlist(application=application, today=today, size=10_000)
+        c.practitioner.pk for c in shortlist(application=application, today=today)
     }:
         raise ApplicationError(
-            f"{practitioner} cannot be matched with you (they may be full, paused, or from "
-            "your own organisation)."
+            "That practitioner is no longer available to you: choose someone from your shortlist."
         )
     _lock_practitioner_with_a_place(practitioner, application.kind, today)
     relationship = Relationship(
@@ -332,6 +346,8 @@ def relationship_respond(
         raise ApplicationError("Only the practitioner asked can answer this request.")
     if relationship.status != Relationship.Status.REQUESTED:
         raise ApplicationError("This request has already been answered.")
+    if accept and relationship.respond_by and today > relationship.respond_by:
+        raise ApplicationError("The time to answer this request has passed.")
     if accept:
         relationship.status = Relationship.Status.ACTIVE
         relationship.started_on = today
@@ -424,15 +440,18 @@ def session_confirm(*, session: LoggedSession, by: User) -> LoggedSession:
 
 @transaction.atomic
 def message_send(*, relationship: Relationship, sender: User, body: str, now: datetime) -> Message:
+    relationship = _lock(relationship)
     role = _member(relationship, sender)
     if role is None:
         raise ApplicationError("Only the pair can write here.")
+    if relationship.status != Relationship.Status.ACTIVE:
+        raise ApplicationError("Messages can be sent while the relationship is active.")
     if not body.strip():
         raise ApplicationError("Write a message before sending it.")
     message = Message.objects.create(
         relationship=relationship, sender=sender, body=body.strip()[:10_000], sent_at=now
     )
-    Relationship.objects.filter(pk=relationship.pk).update(last_activity_on=now.date())
+    Relationship.objects.filter(pk=relationship.pk).update(last_activity_on=timezone.localdate(now))
     recipient = relationship.client if role == "practitioner" else relationship.practitioner.user
     emails.message_waiting(relationship, recipient)
     return message
@@ -440,6 +459,7 @@ def message_send(*, relationship: Relationship, sender: User, body: str, now: da
 
 @transaction.atomic
 def note_add(*, relationship: Relationship, author: User, text: str) -> PrivateNote:
+    relationship = _lock(relationship)
     if _member(relationship, author) != "practitioner":
         raise ApplicationError("Private notes are the practitioner's own.")
     if not text.strip():
@@ -453,10 +473,13 @@ def relationship_end(
 ) -> Relationship:
     """Complete or withdraw. Either member may; both are asked for a short evaluation."""
     relationship = _lock(relationship)
-    if by is not None and _member(relationship, by) is None:
+    member = _member(relationship, by) if by is not None else None
+    if by is not None and member is None:
         raise ApplicationError("Only the pair can end this relationship.")
     if relationship.status not in Relationship.OPEN:
         raise ApplicationError("This relationship has already ended.")
+    if relationship.status == Relationship.Status.REQUESTED and member == "practitioner":
+        raise ApplicationError("Accept or decline the request instead.")
     if completed and relationship.status != Relationship.Status.ACTIVE:
         raise ApplicationError("Only an active relationship can be completed.")
     relationship.status = (
@@ -476,7 +499,10 @@ def evaluation_submit(
     relationship = _lock(relationship)
     if _member(relationship, author) is None:
         raise ApplicationError("Only the pair evaluates a relationship.")
-    if relationship.status not in (Relationship.Status.COMPLETED, Relationship.Status.WITHDRAWN):
+    if (
+        relationship.status not in (Relationship.Status.COMPLETED, Relationship.Status.WITHDRAWN)
+        or relationship.started_on is None
+    ):
         raise ApplicationError("Evaluations come once the relationship has ended.")
     if Evaluation.objects.filter(relationship=relationship, author=author).exists():
         raise ApplicationError("You have already sent your evaluation.")
@@ -493,16 +519,24 @@ def evaluation_submit(
 
 
 def relationships_inactivity(*, today: date) -> tuple[int, int]:
-    """Remind pairs of quiet relationships, and close the ones quiet for too long.
-    Returns (reminded, closed)."""
+    """Remind pairs of quiet relationships, and close the ones quiet for too long: closed
+    as withdrawn (not completed), dated at their last activity, so silence never inflates
+    the completed figure. Returns (reminded, closed)."""
     remind_before = today - timedelta(days=settings.COACHING_INACTIVE_REMINDER_DAYS)
     close_before = today - timedelta(days=settings.COACHING_INACTIVE_CLOSE_DAYS)
     closed = 0
-    for relationship in Relationship.objects.filter(
+    for pk in Relationship.objects.filter(
         status=Relationship.Status.ACTIVE, last_activity_on__lt=close_before
-    ):
-        relationship_end(relationship=relationship, by=None, completed=True, today=today)
-        closed += 1
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            relationship = _lock(Relationship(pk=pk))
+            if relationship.status != Relationship.Status.ACTIVE:
+                continue  # ended meanwhile by the pair
+            relationship.status = Relationship.Status.WITHDRAWN
+            relationship.ended_on = relationship.last_activity_on or today
+            relationship.decline_reason = "Closed after a long time without activity"
+            relationship.save(update_fields=["status", "ended_on", "decline_reason"])
+            closed += 1
     reminded = 0
     quiet = Relationship.objects.filter(
         status=Relationship.Status.ACTIVE, last_activity_on__lt=remind_before
@@ -533,7 +567,7 @@ def cohort_match_create(
     match = CohortMatch.objects.create(name=name, kind=kind, created_by=by, created_at=now)
     total = 0
     for application, candidate in cohort_assignment(
-        applications=applications, kind=kind, today=now.date()
+        applications=applications, kind=kind, today=timezone.localdate(now)
     ):
         CohortMatchPair.objects.create(
             match=match,
@@ -549,29 +583,57 @@ def cohort_match_create(
 
 
 @transaction.atomic
-def cohort_match_publish(*, match: CohortMatch, now: datetime) -> int:
-    """Send each matched practitioner a request, as if the client had chosen them."""
+def cohort_match_publish(*, match: CohortMatch, now: datetime) -> tuple[int, list[str]]:
+    """Ask each matched practitioner, as if the client had chosen them. Pairs that no longer
+    hold (the client found someone meanwhile, the practitioner filled up) are skipped and
+    reported, never half-published. Returns (requests sent, reasons for skipped pairs)."""
     match = CohortMatch.objects.select_for_update().get(pk=match.pk)
     if match.status != CohortMatch.Status.DRAFT:
         raise ApplicationError("This cohort match has already been published.")
-    published = 0
-    for pair in match.pairs.select_related("application__client", "practitioner__user"):
-        if pair.practitioner is None:
+    today = timezone.localdate(now)
+    pairs = list(
+        match.pairs.filter(practitioner__isnull=False).select_related(
+            "application__client", "practitioner__user"
+        )
+    )
+    # Lock every practitioner of the cohort up front, in one order: no deadlocks.
+    list(
+        Practitioner.objects.select_for_update()
+        .filter(pk__in={p.practitioner_id for p in pairs})
+        .order_by("pk")
+    )
+    published, skipped = 0, []
+    for pair in pairs:
+        application, practitioner = pair.application, pair.practitioner
+        client = application.client
+        if application.status != ApprovalStatus.APPROVED:
+            skipped.append(f"{client}: the application is no longer approved")
             continue
-        _lock_practitioner_with_a_place(pair.practitioner, match.kind, now.date())
+        if Relationship.objects.filter(
+            client=client, kind=match.kind, status__in=Relationship.OPEN
+        ).exists():
+            skipped.append(f"{client}: already has {match.get_kind_display().lower()} under way")
+            continue
+        if (
+            not available_practitioners(kind=match.kind, today=today)
+            .filter(pk=practitioner.pk)
+            .exists()
+        ):
+            skipped.append(f"{client}: {practitioner} can no longer take a client")
+            continue
         relationship = Relationship.objects.create(
             kind=match.kind,
-            practitioner=pair.practitioner,
-            client=pair.application.client,
-            application=pair.application,
+            practitioner=practitioner,
+            client=client,
+            application=application,
             status=Relationship.Status.REQUESTED,
-            requested_on=now.date(),
-            respond_by=now.date() + timedelta(days=settings.COACHING_RESPONSE_DAYS),
-            goals=pair.application.goals,
+            requested_on=today,
+            respond_by=today + timedelta(days=settings.COACHING_RESPONSE_DAYS),
+            goals=application.goals,
         )
         emails.relationship_requested(relationship)
         published += 1
     match.status = CohortMatch.Status.PUBLISHED
     match.published_at = now
     match.save(update_fields=["status", "published_at"])
-    return published
+    return published, skipped

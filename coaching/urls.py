@@ -19,4 +19,5 @@ urlpatterns = [
     path("team/cohort-match/", views.CohortMatchCreateView.as_view(), name="cohort_match_new"),
     path("team/cohort-match/<int:pk>/", views.CohortMatchView.as_view(), name="cohort_match"),
     path("team/import/<str:kind>/", views.CoachingImportView.as_view(), name="import"),
+    path("evidence/<int:pk>/", views.EvidenceView.as_view(), name="evidence"),
 ]

@@ -1,5 +1,8 @@
+from pathlib import Path
+
 from django.contrib import messages
-from django.http import Http404
+from django.db.models import Exists, OuterRef
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
@@ -27,14 +30,24 @@ from .models import (
     Application,
     ApprovalStatus,
     CohortMatch,
+    CohortMatchPair,
     Evaluation,
     Kind,
     LoggedSession,
     Practitioner,
+    Qualification,
     Relationship,
 )
 
 TEAM = set(selectors.TEAM)
+
+
+def _int(value) -> int:
+    """An id from a form field; anything else matches nothing (404), never a 500."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _today():
@@ -111,7 +124,7 @@ class ShortlistView(RoleRequiredMixin, View):
 
     def post(self, request, pk):
         application = self._application(request, pk)
-        practitioner = get_object_or_404(Practitioner, pk=request.POST.get("practitioner") or 0)
+        practitioner = get_object_or_404(Practitioner, pk=_int(request.POST.get("practitioner")))
         relationship = services.relationship_request(
             application=application, practitioner=practitioner, today=_today()
         )
@@ -175,12 +188,14 @@ class PractitionerProfileView(RoleRequiredMixin, View):
         forms.setdefault("details", PractitionerUpdateForm(initial=initial, prefix="details"))
         forms.setdefault("qualification", QualificationForm(prefix="qualification"))
         forms.setdefault("development", DevelopmentForm(prefix="development"))
+        due = services.supervision_due_on(practitioner=practitioner)
         return render(
             request,
             self.template_name,
             {
                 "practitioner": practitioner,
-                "supervision_due": services.supervision_due_on(practitioner=practitioner),
+                "supervision_due": due,
+                "supervision_lapsed": due is not None and due < _today(),
                 "records": practitioner.development.all()[:20],
                 "qualifications": practitioner.qualifications.all(),
                 **forms,
@@ -306,7 +321,7 @@ class RelationshipView(RoleRequiredMixin, View):
             messages.success(request, "Session logged.")
         elif action == "confirm_session":
             session = get_object_or_404(
-                LoggedSession, pk=request.POST.get("session") or 0, relationship=relationship
+                LoggedSession, pk=_int(request.POST.get("session")), relationship=relationship
             )
             services.session_confirm(session=session, by=user)
             messages.success(request, "Thank you for confirming the session.")
@@ -395,9 +410,13 @@ class TeamView(RoleRequiredMixin, View):
         )
 
     def post(self, request):
-        approve = request.POST.get("decision") == "approve"
+        decision = request.POST.get("decision")
+        if decision not in ("approve", "decline"):
+            messages.error(request, "Choose approve or do not approve.")
+            return redirect("coaching:team")
+        approve = decision == "approve"
         if request.POST.get("practitioner"):
-            practitioner = get_object_or_404(Practitioner, pk=request.POST["practitioner"])
+            practitioner = get_object_or_404(Practitioner, pk=_int(request.POST["practitioner"]))
             services.practitioner_decide(
                 practitioner=practitioner, approve=approve, today=_today(), by=request.user
             )
@@ -405,17 +424,29 @@ class TeamView(RoleRequiredMixin, View):
                 request, f"{practitioner} {'approved' if approve else 'not approved'}."
             )
         elif request.POST.get("application"):
-            application = get_object_or_404(Application, pk=request.POST["application"])
+            application = get_object_or_404(Application, pk=_int(request.POST["application"]))
             services.application_decide(application=application, approve=approve, today=_today())
             messages.success(request, f"{application} {'approved' if approve else 'not approved'}.")
         return redirect("coaching:team")
 
 
 def _matchable_applications():
-    open_clients = Relationship.objects.filter(status__in=Relationship.OPEN).values("client_id")
+    """Approved applications not yet used: no relationship from them (declined ones aside),
+    no open relationship of the same kind for the client, and not in a draft match."""
+    open_same_kind = Relationship.objects.filter(
+        client_id=OuterRef("client_id"), kind=OuterRef("kind"), status__in=Relationship.OPEN
+    )
+    used = Relationship.objects.filter(application=OuterRef("pk")).exclude(
+        status=Relationship.Status.DECLINED
+    )
+    in_draft = CohortMatchPair.objects.filter(
+        application=OuterRef("pk"), match__status=CohortMatch.Status.DRAFT
+    )
     return (
         Application.objects.filter(status=ApprovalStatus.APPROVED)
-        .exclude(client_id__in=open_clients)
+        .exclude(Exists(open_same_kind))
+        .exclude(Exists(used))
+        .exclude(Exists(in_draft))
         .select_related("client")
         .order_by("kind", "client__last_name")
     )
@@ -459,9 +490,34 @@ class CohortMatchView(RoleRequiredMixin, View):
 
     def post(self, request, pk):
         match = get_object_or_404(CohortMatch, pk=pk)
-        count = services.cohort_match_publish(match=match, now=timezone.now())
+        count, skipped = services.cohort_match_publish(match=match, now=timezone.now())
         messages.success(request, f"Published: {count} practitioners have been asked.")
+        for reason in skipped:
+            messages.warning(request, f"Not sent: {reason}.")
         return redirect("coaching:cohort_match", pk=match.pk)
+
+
+class EvidenceView(RoleRequiredMixin, View):
+    """A qualification's evidence, for the team and its owner only, always as a download
+    (never rendered as a page)."""
+
+    def get(self, request, pk):
+        qualification = get_object_or_404(
+            Qualification.objects.select_related("practitioner"), pk=pk
+        )
+        if (
+            not (
+                selectors.is_team(request.user)
+                or qualification.practitioner.user_id == request.user.pk
+            )
+            or not qualification.evidence
+        ):
+            raise Http404
+        return FileResponse(
+            qualification.evidence.open("rb"),
+            as_attachment=True,
+            filename=f"evidence-{qualification.pk}{Path(qualification.evidence.name).suffix}",
+        )
 
 
 COACHING_KINDS = {

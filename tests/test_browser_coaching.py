@@ -43,7 +43,7 @@ def test_apply_approve_choose_accept_log_and_complete(contexts, make_user):
     team_page = signed_in(contexts, "team@nhs.example", totp=True)
     team_page.goto("/coaching/team/")
     team_page.get_by_role("button", name="Approve Cal").first.click()
-    team_page.get_by_text("approved").first.wait_for()
+    team_page.get_by_text("Coaching for Cal").first.wait_for()
 
     client_page.goto("/coaching/")
     client_page.get_by_role("link", name="see your shortlist").click()

@@ -71,8 +71,14 @@ def test_a_signed_in_person_gets_503_not_500_when_postgresql_is_down():
     assert result.stdout.strip().splitlines()[-1].split() == ["503", "True"], result.stderr
 
 
-def test_signing_in_while_redis_is_down_gets_503_not_500():
-    result = _request_as_signed_in("/accounts/login/", "post", REDIS_URL="redis://127.0.0.1:9/0")
+def test_signing_in_while_redis_is_down_gets_503_not_500(db):
+    from django.db import connection
+
+    d = connection.settings_dict  # the migrated test database, not the developer's one
+    database_url = f"postgres://{d['USER']}:{d['PASSWORD']}@{d['HOST']}:{d['PORT']}/{d['NAME']}"
+    result = _request_as_signed_in(
+        "/accounts/login/", "post", REDIS_URL="redis://127.0.0.1:9/0", DATABASE_URL=database_url
+    )
     assert result.stdout.strip().splitlines()[-1].split() == ["503", "True"], result.stderr
 
 

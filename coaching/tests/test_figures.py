@@ -44,6 +44,10 @@ def world(make_user):
     Relationship.objects.create(
         kind="coaching", practitioner=coach, client=make_user(), status="requested"
     )  # never started: counts nowhere
+    Relationship.objects.create(
+        kind="coaching", practitioner=coach, client=make_user(), status="withdrawn",
+        ended_on=date(2022, 6, 1),
+    )  # a request withdrawn before it started: not a withdrawn relationship  # fmt: skip
     r = rels["before_and_through"]
     for held, hours in [
         (date(2022, 4, 1), "1.5"),

@@ -117,3 +117,27 @@ def test_the_command_takes_several_files_in_one_run(db, tmp_path, capsys):
     assert "Imported 4 coaching_people rows" in out and "Imported 3 coaching_sessions rows" in out
     with pytest.raises(CommandError, match="a KIND and a FILE"):
         call_command("import_records", "relationships")
+
+
+def test_imported_active_relationships_are_not_closed_as_quiet_overnight(db):
+    from django.utils import timezone
+
+    from coaching.services import relationships_inactivity
+
+    records_import_many(files=RUN)
+    assert relationships_inactivity(today=timezone.localdate()) == (0, 0)
+    assert Relationship.objects.get(reference="R2").status == "active"
+
+
+def test_a_second_open_relationship_for_the_same_client_is_a_row_error(db):
+    records_import(kind="coaching_people", data=PEOPLE)
+    data = (
+        b"ref,kind,practitioner_email,client_email,started_on,ended_on,end_reason\n"
+        b"A,coaching,cora@nhs.example,cal@nhs.example,2022-06-10,,\n"
+        b"B,coaching,cora@nhs.example,cal@nhs.example,2022-07-10,,\n"
+    )
+    with pytest.raises(ImportFailed) as failed:
+        records_import(kind="relationships", data=data)
+    assert [str(e) for e in failed.value.errors] == [
+        "row 3: ended_on: cal@nhs.example already has an open coaching relationship (row 2)"
+    ]

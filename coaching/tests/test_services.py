@@ -121,7 +121,7 @@ def test_nobody_requests_a_practitioner_outside_their_shortlist(make_user):
     home = OrganisationFactory()
     colleague = practitioner(make_user(profile__organisation=home))
     app = application(make_user(profile__organisation=home))
-    with pytest.raises(ApplicationError, match="cannot be matched"):
+    with pytest.raises(ApplicationError, match="no longer available to you"):
         services.relationship_request(application=app, practitioner=colleague, today=TODAY)
 
 
@@ -151,7 +151,8 @@ def test_quiet_relationships_are_reminded_then_closed(make_user, settings):
     assert services.relationships_inactivity(today=TODAY + timedelta(days=62)) == (0, 0)
     assert services.relationships_inactivity(today=TODAY + timedelta(days=121)) == (0, 1)
     rel.refresh_from_db()
-    assert rel.status == Relationship.Status.COMPLETED
+    # Silence is not completion: closed as withdrawn, dated at the last activity.
+    assert (rel.status, rel.ended_on) == (Relationship.Status.WITHDRAWN, TODAY)
 
 
 def test_supervision_reminder_comes_thirty_days_before_it_lapses(make_user):
@@ -176,8 +177,51 @@ def test_a_cohort_match_is_reviewed_then_published_as_requests(make_user):
     )
     assert sum(p.practitioner is not None for p in match.pairs.all()) == 3  # 2 coaches × 2 places
     assert not Relationship.objects.exists()  # nothing happens until it is published
-    assert services.cohort_match_publish(match=match, now=NOW) == 3
+    assert services.cohort_match_publish(match=match, now=NOW) == (3, [])
     assert Relationship.objects.filter(status="requested").count() == 3
     assert {r.practitioner for r in Relationship.objects.all()} == set(coaches)
     with pytest.raises(ApplicationError):
         services.cohort_match_publish(match=match, now=NOW)
+
+
+def test_publishing_skips_a_client_who_found_someone_meanwhile(make_user):
+    admin = make_user(Role.PROGRAMME_ADMIN)
+    coaches = [
+        practitioner(make_user(profile__organisation=OrganisationFactory())) for _ in range(2)
+    ]
+    apps = [application(make_user(profile__organisation=OrganisationFactory())) for _ in range(2)]
+    match = services.cohort_match_create(
+        name="HPS", kind="coaching", applications=apps, by=admin, now=NOW
+    )
+    services.relationship_request(application=apps[0], practitioner=coaches[0], today=TODAY)
+    count, skipped = services.cohort_match_publish(match=match, now=NOW)
+    assert count == 1
+    assert skipped == [f"{apps[0].client}: already has coaching under way"]
+
+
+def test_the_practitioner_declines_a_request_rather_than_withdrawing_it(make_user):
+    coach, app = _pair(make_user)
+    rel = services.relationship_request(application=app, practitioner=coach, today=TODAY)
+    with pytest.raises(ApplicationError, match="Accept or decline"):
+        services.relationship_end(relationship=rel, by=coach.user, completed=False, today=TODAY)
+    with pytest.raises(ApplicationError, match="time to answer"):
+        services.relationship_respond(
+            relationship=rel, by=coach.user, accept=True, today=TODAY + timedelta(days=8)
+        )
+    services.relationship_end(relationship=rel, by=app.client, completed=False, today=TODAY)
+    with pytest.raises(ApplicationError, match="once the relationship has ended"):
+        services.evaluation_submit(
+            relationship=rel, author=app.client, rating=3, comments="", now=NOW
+        )
+    with pytest.raises(ApplicationError, match="while the relationship is active"):
+        services.message_send(relationship=rel, sender=coach.user, body="Hello?", now=NOW)
+
+
+def test_people_without_an_organisation_are_never_matched(make_user):
+    from coaching.matching import shortlist
+    from talentportal.directory.models import Profile
+
+    coach = practitioner(make_user(profile__organisation=OrganisationFactory()))
+    app = application(make_user(profile__organisation=OrganisationFactory()))
+    Profile.objects.filter(user=coach.user).update(organisation=None)
+    assert shortlist(application=app, today=TODAY) == []

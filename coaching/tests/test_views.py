@@ -136,3 +136,37 @@ def test_pages_run_a_bounded_number_of_queries(
     client.force_login(make_user(Role.PROGRAMME_ADMIN))
     with django_assert_max_num_queries(25):
         assert client.get(reverse("coaching:team")).status_code == 200
+
+
+def test_evidence_is_for_its_owner_and_the_team_only(client, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coaching.models import Qualification
+
+    coach = practitioner(make_user())
+    q = Qualification.objects.create(
+        practitioner=coach, body="EMCC", level="Senior", awarded_on="2020-01-01",
+        evidence=SimpleUploadedFile("cert.pdf", b"%PDF-1.4 evidence"),
+    )  # fmt: skip
+    assert "cert" not in q.evidence.name  # stored under a random name
+    url = reverse("coaching:evidence", args=[q.pk])
+    client.force_login(make_user())
+    assert client.get(url).status_code == 404
+    for user in (coach.user, make_user(Role.PROGRAMME_ADMIN)):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment")
+    q.evidence.delete()
+
+
+def test_bad_team_posts_are_not_errors(client, make_user):
+    client.force_login(make_user(Role.PROGRAMME_ADMIN))
+    assert (
+        client.post(
+            reverse("coaching:team"), {"practitioner": "abc", "decision": "approve"}
+        ).status_code
+        == 404
+    )
+    response = client.post(reverse("coaching:team"), {"application": "1"}, follow=True)
+    assert "Choose approve or do not approve" in response.content.decode()
