@@ -9,6 +9,7 @@ from django.views import View
 
 from talentportal.core.errors import ApplicationError
 from talentportal.core.import_views import RecordsImportView
+from talentportal.core.views import parse_id
 from talentportal.directory.permissions import RoleRequiredMixin
 
 from . import selectors, services
@@ -40,14 +41,6 @@ from .models import (
 )
 
 TEAM = set(selectors.TEAM)
-
-
-def _int(value) -> int:
-    """An id from a form field; anything else matches nothing (404), never a 500."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _today():
@@ -124,7 +117,9 @@ class ShortlistView(RoleRequiredMixin, View):
 
     def post(self, request, pk):
         application = self._application(request, pk)
-        practitioner = get_object_or_404(Practitioner, pk=_int(request.POST.get("practitioner")))
+        practitioner = get_object_or_404(
+            Practitioner, pk=parse_id(request.POST.get("practitioner"))
+        )
         relationship = services.relationship_request(
             application=application, practitioner=practitioner, today=_today()
         )
@@ -321,7 +316,7 @@ class RelationshipView(RoleRequiredMixin, View):
             messages.success(request, "Session logged.")
         elif action == "confirm_session":
             session = get_object_or_404(
-                LoggedSession, pk=_int(request.POST.get("session")), relationship=relationship
+                LoggedSession, pk=parse_id(request.POST.get("session")), relationship=relationship
             )
             services.session_confirm(session=session, by=user)
             messages.success(request, "Thank you for confirming the session.")
@@ -416,7 +411,9 @@ class TeamView(RoleRequiredMixin, View):
             return redirect("coaching:team")
         approve = decision == "approve"
         if request.POST.get("practitioner"):
-            practitioner = get_object_or_404(Practitioner, pk=_int(request.POST["practitioner"]))
+            practitioner = get_object_or_404(
+                Practitioner, pk=parse_id(request.POST["practitioner"])
+            )
             services.practitioner_decide(
                 practitioner=practitioner, approve=approve, today=_today(), by=request.user
             )
@@ -424,7 +421,7 @@ class TeamView(RoleRequiredMixin, View):
                 request, f"{practitioner} {'approved' if approve else 'not approved'}."
             )
         elif request.POST.get("application"):
-            application = get_object_or_404(Application, pk=_int(request.POST["application"]))
+            application = get_object_or_404(Application, pk=parse_id(request.POST["application"]))
             services.application_decide(application=application, approve=approve, today=_today())
             messages.success(request, f"{application} {'approved' if approve else 'not approved'}.")
         return redirect("coaching:team")

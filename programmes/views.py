@@ -14,6 +14,7 @@ from django_tables2 import SingleTableMixin
 from talentportal.core.errors import ApplicationError
 from talentportal.core.import_views import RecordsImportView
 from talentportal.core.tables import BoundedPaginationMixin, spreadsheet_safe
+from talentportal.core.views import parse_id
 from talentportal.directory.models import EqualityMonitoring, Role
 from talentportal.directory.permissions import RoleRequiredMixin, has_role
 
@@ -25,14 +26,6 @@ from .models import Booking, Cohort, Evaluation, Format, Programme, RegisterEntr
 from .tables import CatalogueTable
 
 ADMINS = {Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN}
-
-
-def _int(value) -> int:
-    """An id from a form field; anything else matches nothing (404), never a 500."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _target(kind: str, pk: int):
@@ -461,7 +454,9 @@ class WaitingListView(RoleRequiredMixin, View):
 
     def post(self, request, kind, pk):
         target = _target(kind, pk)
-        booking = get_object_or_404(Booking, pk=_int(request.POST.get("booking")), **{kind: target})
+        booking = get_object_or_404(
+            Booking, pk=parse_id(request.POST.get("booking")), **{kind: target}
+        )
         if "remove" in request.POST:
             services.waitlist_remove(booking=booking, now=timezone.now())
             messages.success(request, f"{booking.person} has been taken off the waiting list.")
@@ -488,7 +483,7 @@ class EvaluationListView(RoleRequiredMixin, View):
         return render(request, self.template_name, {"evaluations": evaluations})
 
     def post(self, request):
-        evaluation = get_object_or_404(Evaluation, pk=_int(request.POST.get("evaluation")))
+        evaluation = get_object_or_404(Evaluation, pk=parse_id(request.POST.get("evaluation")))
         services.evaluation_approve(
             evaluation=evaluation,
             approved="approve" in request.POST,

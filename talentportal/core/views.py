@@ -6,6 +6,14 @@ from django.template import loader
 from .services_check import is_outage
 
 
+def parse_id(value) -> int:
+    """An id from a form field; anything else matches nothing (so a 404), never a 500."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 def outage_response() -> HttpResponse:
     """A 503 page that needs neither the database nor Redis (no context processors)."""
     response = HttpResponse(loader.get_template("503.html").render(), status=503)
