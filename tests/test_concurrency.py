@@ -123,3 +123,25 @@ def test_participants_cancelling_while_the_organiser_cancels_the_session(make_us
     assert session.status == "cancelled"
     assert session.taken == 0
     assert not Booking.objects.filter(session=session, status__in=Booking.ACTIVE).exists()
+
+
+def test_a_practitioner_with_one_place_gets_one_request_from_many_clients(make_user):
+    """relationship_request locks the practitioner, then recounts their open relationships."""
+    from coaching.models import Relationship
+    from coaching.services import relationship_request
+    from coaching.tests.factories import application, practitioner
+
+    today = timezone.localdate()
+    coach = practitioner(
+        make_user(profile__organisation=OrganisationFactory()), capacity=1, supervised_on=today
+    )
+    apps = [application(make_user(profile__organisation=OrganisationFactory())) for _ in range(8)]
+    results = _in_parallel(
+        [
+            lambda a=a: relationship_request(application=a, practitioner=coach, today=today)
+            for a in apps
+        ]
+    )
+    assert sum(isinstance(r, Relationship) for r in results) == 1
+    assert all(isinstance(r, Relationship | ApplicationError) for r in results), results
+    assert Relationship.objects.filter(practitioner=coach, status="requested").count() == 1
