@@ -45,16 +45,18 @@ class EqualityAnswers:
 
 
 def _target_sessions(target: Target) -> list[Session]:
+    """The sessions a booking of `target` covers (uses prefetched sessions when present)."""
     if isinstance(target, Session):
         return [target]
-    return list(target.sessions.exclude(status=Session.Status.CANCELLED).order_by("starts_at"))
+    sessions = [s for s in target.sessions.all() if s.status != Session.Status.CANCELLED]
+    return sorted(sessions, key=lambda s: s.starts_at)
 
 
 def _first_start(target: Target) -> datetime | None:
     if isinstance(target, Session):
         return target.starts_at
-    first = target.sessions.exclude(status=Session.Status.CANCELLED).order_by("starts_at").first()
-    return first.starts_at if first else None
+    sessions = _target_sessions(target)
+    return sessions[0].starts_at if sessions else None
 
 
 _UNSET = object()

@@ -312,3 +312,18 @@ def test_raising_capacity_in_the_admin_offers_the_new_places(client, make_user):
     session.refresh_from_db()
     assert waiting.status == Booking.Status.OFFERED
     assert (session.capacity, session.taken) == (2, 2)
+
+
+def test_the_programme_page_does_not_query_per_cohort(
+    client, make_user, django_assert_max_num_queries
+):
+    programme = ProgrammeFactory(format="multi_module")
+    for _ in range(6):
+        CohortFactory(programme=programme, dates=4)
+    SessionFactory(programme=programme)
+    client.force_login(make_user())
+    with django_assert_max_num_queries(16):
+        assert (
+            client.get(reverse("programmes:programme_detail", args=[programme.slug])).status_code
+            == 200
+        )
