@@ -5,16 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.urls import reverse
+
+from talentportal.core.links import absolute_url
 
 from .models import Application, Practitioner, Relationship
-
-
-def _url(name: str, **kwargs) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, kwargs=kwargs or None)
 
 
 def _send(to, template: str, subject: str, **context) -> None:
@@ -28,7 +24,7 @@ def practitioner_decided(practitioner: Practitioner) -> None:
         "practitioner_decided",
         f"Your {practitioner.kind_label.lower()} registration",
         practitioner=practitioner,
-        url=_url("coaching:home"),
+        url=absolute_url("coaching:home"),
     )
 
 
@@ -39,7 +35,7 @@ def supervision_due(practitioner: Practitioner, due: date) -> None:
         "Your supervision is due for renewal",
         practitioner=practitioner,
         due=due,
-        url=_url("coaching:practitioner_profile"),
+        url=absolute_url("coaching:practitioner_profile"),
     )
 
 
@@ -49,7 +45,7 @@ def application_decided(application: Application) -> None:
         "application_decided",
         f"Your {application.get_kind_display().lower()} application",
         application=application,
-        url=_url("coaching:home"),
+        url=absolute_url("coaching:home"),
     )
 
 
@@ -59,7 +55,7 @@ def relationship_requested(relationship: Relationship) -> None:
         "relationship_requested",
         f"New {relationship.get_kind_display().lower()} request",
         relationship=relationship,
-        url=_url("coaching:relationship", pk=relationship.pk),
+        url=absolute_url("coaching:relationship", pk=relationship.pk),
     )
 
 
@@ -69,7 +65,7 @@ def relationship_answered(relationship: Relationship) -> None:
         "relationship_answered",
         f"Your {relationship.get_kind_display().lower()} request",
         relationship=relationship,
-        url=_url("coaching:home"),
+        url=absolute_url("coaching:home"),
     )
 
 
@@ -81,7 +77,7 @@ def message_waiting(relationship: Relationship, recipient) -> None:
         if relationship.kind == "coaching"
         else "You have a new message in MentorNet",
         relationship=relationship,
-        url=_url("coaching:relationship", pk=relationship.pk),
+        url=absolute_url("coaching:relationship", pk=relationship.pk),
     )
 
 
@@ -92,7 +88,7 @@ def evaluation_invites(relationship: Relationship) -> None:
             "evaluation_invite",
             f"How did your {relationship.get_kind_display().lower()} go?",
             relationship=relationship,
-            url=_url("coaching:relationship", pk=relationship.pk),
+            url=absolute_url("coaching:relationship", pk=relationship.pk),
         )
 
 
@@ -103,5 +99,5 @@ def relationship_quiet(relationship: Relationship) -> None:
             "relationship_quiet",
             f"Is your {relationship.get_kind_display().lower()} still going?",
             relationship=relationship,
-            url=_url("coaching:relationship", pk=relationship.pk),
+            url=absolute_url("coaching:relationship", pk=relationship.pk),
         )

@@ -8,7 +8,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from talentportal.core.errors import ApplicationError
@@ -199,11 +199,21 @@ def supervision_due_on(*, practitioner: Practitioner) -> date | None:
 def supervision_reminders(*, today: date) -> int:
     """Remind practitioners whose supervision lapses within 30 days, once per lapse."""
     sent = 0
-    for practitioner in Practitioner.objects.filter(status=ApprovalStatus.APPROVED).select_related(
-        "user"
-    ):
-        due = supervision_due_on(practitioner=practitioner)
-        if due is None or not (today <= due <= today + timedelta(days=30)):
+    practitioners = (
+        Practitioner.objects.filter(status=ApprovalStatus.APPROVED)
+        .annotate(
+            last_supervision=Max(
+                "development__held_on",
+                filter=Q(development__type=DevelopmentRecord.Type.SUPERVISION),
+            )
+        )
+        .filter(last_supervision__isnull=False)
+        .select_related("user")
+    )
+    lapse = relativedelta(months=settings.COACHING_SUPERVISION_MONTHS)
+    for practitioner in practitioners:
+        due = practitioner.last_supervision + lapse
+        if not (today <= due <= today + timedelta(days=30)):
             continue
         reminded = practitioner.supervision_reminded_on
         if reminded and reminded >= due - timedelta(days=30):

@@ -9,6 +9,7 @@ from django.views import View
 
 from talentportal.core.errors import ApplicationError
 from talentportal.core.import_views import RecordsImportView
+from talentportal.core.periods import financial_year
 from talentportal.core.views import parse_id
 from talentportal.directory.permissions import RoleRequiredMixin
 
@@ -370,13 +371,7 @@ class TeamView(RoleRequiredMixin, View):
     required_roles = TEAM
 
     def get(self, request):
-        today = _today()
-        start = (
-            today.replace(month=4, day=1)
-            if today.month >= 4
-            else today.replace(year=today.year - 1, month=4, day=1)
-        )
-        end = start.replace(year=start.year + 1, month=3, day=31)
+        start, end = financial_year(_today())
         kind = request.GET.get("kind") if request.GET.get("kind") in Kind.values else None
         status = (
             request.GET.get("status")

@@ -9,19 +9,17 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from talentportal.core.links import absolute_url
+
 from .models import Booking, RegisterEntry, Session
+from .selectors import target_sessions
 
 
 def _from_address() -> str:
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "no-reply@talentportal.example"
-
-
-def _site() -> str:
-    return getattr(settings, "PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
 def calendar_for(sessions: list[Session], *, cancel: bool = False) -> bytes:
@@ -51,24 +49,14 @@ def calendar_for(sessions: list[Session], *, cancel: bool = False) -> bytes:
     return cal.to_ical()
 
 
-def _sessions(booking: Booking) -> list[Session]:
-    if booking.session_id:
-        return [booking.session]
-    return list(
-        booking.cohort.sessions.exclude(status=Session.Status.CANCELLED)
-        .select_related("programme", "module")
-        .order_by("starts_at")
-    )
-
-
 def _send(booking: Booking, template: str, subject: str, *, ics: bytes | None = None, **extra):
     context = {
         "booking": booking,
         "person": booking.person,
         "target": booking.target,
         "programme": booking.target.programme,
-        "sessions": _sessions(booking),
-        "my_bookings_url": _site() + reverse("programmes:my_bookings"),
+        "sessions": target_sessions(booking.target),
+        "my_bookings_url": absolute_url("programmes:my_bookings"),
         **extra,
     }
     body = render_to_string(f"programmes/email/{template}.txt", context)
@@ -79,7 +67,7 @@ def _send(booking: Booking, template: str, subject: str, *, ics: bytes | None = 
 
 
 def booking_confirmed(booking: Booking) -> None:
-    sessions = _sessions(booking)
+    sessions = target_sessions(booking.target)
     _send(
         booking,
         "booking_confirmed",
@@ -97,7 +85,7 @@ def place_offered(booking: Booking) -> None:
         booking,
         "place_offered",
         f"A place is available: {booking.target.programme.title}",
-        accept_url=_site() + reverse("programmes:my_bookings"),
+        accept_url=absolute_url("programmes:my_bookings"),
     )
 
 
@@ -110,7 +98,7 @@ def booking_cancelled(booking: Booking) -> None:
         booking,
         "booking_cancelled",
         f"Booking cancelled: {booking.target.programme.title}",
-        ics=calendar_for(_sessions(booking), cancel=True),
+        ics=calendar_for(target_sessions(booking.target), cancel=True),
     )
 
 
@@ -134,7 +122,7 @@ def cohort_cancelled(booking: Booking, *, waiting: bool) -> None:
         booking,
         "cohort_cancelled",
         f"Cancelled by the organiser: {booking.cohort}",
-        ics=None if waiting else calendar_for(list(booking.cohort.sessions.all()), cancel=True),
+        ics=None if waiting else calendar_for(target_sessions(booking.cohort), cancel=True),
         waiting=waiting,
     )
 
@@ -154,5 +142,5 @@ def evaluation_invite(booking: Booking) -> None:
         booking,
         "evaluation_invite",
         f"How was it? {booking.target.programme.title}",
-        evaluation_url=_site() + reverse("programmes:evaluate", kwargs={"pk": booking.pk}),
+        evaluation_url=absolute_url("programmes:evaluate", pk=booking.pk),
     )

@@ -21,6 +21,15 @@ from talentportal.directory.permissions import has_role
 from .models import Booking, Cohort, Programme, RegisterEntry, Session
 
 
+def target_sessions(target: Session | Cohort) -> list[Session]:
+    """The sessions a booking of a session or a cohort covers: the cohort's dates that are not
+    cancelled, in order (using prefetched sessions when present)."""
+    if isinstance(target, Session):
+        return [target]
+    sessions = [s for s in target.sessions.all() if s.status != Session.Status.CANCELLED]
+    return sorted(sessions, key=lambda s: s.starts_at)
+
+
 def programme_list(*, now: datetime) -> QuerySet:
     """Published programmes with their next scheduled date; one query, whatever the length."""
     upcoming = Q(sessions__status=Session.Status.SCHEDULED, sessions__starts_at__gt=now)

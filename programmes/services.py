@@ -33,6 +33,7 @@ from .models import (
     RegisterEntry,
     Session,
 )
+from .selectors import target_sessions
 
 Target = Session | Cohort
 
@@ -44,18 +45,10 @@ class EqualityAnswers:
     sex: str
 
 
-def _target_sessions(target: Target) -> list[Session]:
-    """The sessions a booking of `target` covers (uses prefetched sessions when present)."""
-    if isinstance(target, Session):
-        return [target]
-    sessions = [s for s in target.sessions.all() if s.status != Session.Status.CANCELLED]
-    return sorted(sessions, key=lambda s: s.starts_at)
-
-
 def _first_start(target: Target) -> datetime | None:
     if isinstance(target, Session):
         return target.starts_at
-    sessions = _target_sessions(target)
+    sessions = target_sessions(target)
     return sessions[0].starts_at if sessions else None
 
 
@@ -246,7 +239,7 @@ def booking_create(
             if full:
                 emails.waitlist_joined(booking)
             else:
-                _register(booking, _target_sessions(target))
+                _register(booking, target_sessions(target))
                 emails.booking_confirmed(booking)
             return booking
     except IntegrityError:
@@ -351,7 +344,7 @@ def offer_accept(*, booking: Booking, now: datetime) -> Booking:
         booking.confirmed_at = now
         booking.waitlist_position = None
         booking.save(update_fields=["status", "confirmed_at", "waitlist_position"])
-        _register(booking, _target_sessions(target))
+        _register(booking, target_sessions(target))
         emails.booking_confirmed(booking)
         return booking
 
