@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, prefetch_related_objects
 from scipy.optimize import linear_sum_assignment
 
 from talentportal.directory.models import Profile
@@ -145,6 +145,7 @@ def cohort_assignment(
     Solved as a rectangular assignment problem (Hungarian algorithm, scipy's
     linear_sum_assignment) over practitioner *slots*: a practitioner with three free
     places is three columns. Forbidden pairs cost more than any feasible assignment."""
+    prefetch_related_objects(applications, "themes")  # one query, not one per client
     practitioners = list(available_practitioners(kind=kind, today=today))
     slots = [p for p in practitioners for _ in range(max(p.free, 0))]
     if not applications or not slots:
