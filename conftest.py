@@ -75,6 +75,7 @@ def _reference_data_after_flush(request):
         "talentportal.directory.migrations.0002_reference_data",
         "programmes.migrations.0002_workstreams_and_permissions",
         "coaching.migrations.0002_themes",
+        "talentpools.migrations.0002_permissions",
     ):
         importlib.import_module(migration).load(apps, None)
 

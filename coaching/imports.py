@@ -16,14 +16,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from talentportal.core.imports import Importer, ImportResult, register
-from talentportal.directory.models import IntegratedCareSystem, Organisation, Profile, Role, User
-from talentportal.directory.services import role_grant, user_create
+from talentportal.core.imports import Importer, ImportResult, parse_date, register
+from talentportal.directory.models import IntegratedCareSystem, Organisation, Role, User
+from talentportal.directory.services import person_ensure, role_grant
 
 from .models import (
     Application,
@@ -41,26 +39,6 @@ ROLES = {
     "coachee": ("client", Kind.COACHING),
     "mentee": ("client", Kind.MENTORING),
 }
-
-
-def _date(value: str) -> date | None:
-    try:
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if 1990 <= parsed.year <= 2100 else None
-
-
-def _email(importer: Importer, number: int, column: str, value: str) -> str | None:
-    email = value.strip().lower()
-    try:
-        validate_email(email)
-        if len(email) > 254:
-            raise ValidationError("too long")
-    except ValidationError:
-        importer.error(number, column, f"'{value}' is not an email address")
-        return None
-    return email
 
 
 @dataclass
@@ -91,13 +69,13 @@ class CoachingPeopleImporter(Importer):
         items = []
         for number, v in rows:
             before = len(self.errors)
-            email = _email(self, number, "email", v["email"])
+            email = self.email(number, "email", v["email"])
             first, _, last = v["name"].strip().partition(" ")
             if len(first) > 150 or len(last) > 150:
                 self.error(number, "name", "has a first or last name longer than 150 characters")
             if v["role"] not in ROLES:
                 self.error(number, "role", "must be coach, coachee, mentor or mentee")
-            approved_on = _date(v["approved_on"])
+            approved_on = parse_date(v["approved_on"])
             if approved_on is None:
                 self.error(
                     number, "approved_on", f"'{v['approved_on']}' is not a date (YYYY-MM-DD)"
@@ -136,12 +114,7 @@ class CoachingPeopleImporter(Importer):
 
     def write(self, items: list[PersonRow], result: ImportResult) -> None:
         for item in items:
-            user = User.objects.filter(email__iexact=item.email).first()
-            if user is None:
-                first, _, last = item.name.partition(" ")
-                user = user_create(email=item.email, first_name=first, last_name=last)
-                if item.organisation:
-                    Profile.objects.filter(user=user).update(organisation=item.organisation)
+            user = person_ensure(email=item.email, name=item.name, organisation=item.organisation)
             side, kind = ROLES[item.role]
             changed = False
             if side == "practitioner":
@@ -225,14 +198,14 @@ class RelationshipImporter(Importer):
             kind = v["kind"]
             if kind not in Kind.values:
                 self.error(number, "kind", "must be coaching or mentoring")
-            p_email = _email(self, number, "practitioner_email", v["practitioner_email"])
-            c_email = _email(self, number, "client_email", v["client_email"])
-            started = _date(v["started_on"])
+            p_email = self.email(number, "practitioner_email", v["practitioner_email"])
+            c_email = self.email(number, "client_email", v["client_email"])
+            started = parse_date(v["started_on"])
             if started is None:
                 self.error(number, "started_on", f"'{v['started_on']}' is not a date (YYYY-MM-DD)")
             ended = None
             if v["ended_on"]:
-                ended = _date(v["ended_on"])
+                ended = parse_date(v["ended_on"])
                 if ended is None:
                     self.error(number, "ended_on", f"'{v['ended_on']}' is not a date (YYYY-MM-DD)")
                 elif started and ended < started:
@@ -364,7 +337,7 @@ class CoachingSessionImporter(Importer):
                 self.error(
                     number, "relationship_ref", f"'{v['relationship_ref']}' is not a relationship"
                 )
-            held = _date(v["held_on"])
+            held = parse_date(v["held_on"])
             if held is None:
                 self.error(number, "held_on", f"'{v['held_on']}' is not a date (YYYY-MM-DD)")
             try:

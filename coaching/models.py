@@ -9,6 +9,7 @@ relationship's content; the coaching team sees status, dates and counts.
 
 from decimal import Decimal
 
+import pghistory
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
@@ -192,6 +193,8 @@ class Application(models.Model):
         return f"{self.get_kind_display()} for {self.client}"
 
 
+# Status changes are audited (who, what, when) by django-pghistory triggers.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Relationship(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", "Requested"

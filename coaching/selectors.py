@@ -11,12 +11,12 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from talentportal.directory.models import Role, User
-from talentportal.directory.permissions import has_role
+from talentportal.directory.models import User
+from talentportal.directory.permissions import ACADEMY_TEAM, has_role
 
 from .models import Application, ApprovalStatus, Kind, LoggedSession, Practitioner, Relationship
 
-TEAM = (Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN)
+TEAM = ACADEMY_TEAM
 
 
 def is_team(user: User) -> bool:

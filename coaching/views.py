@@ -41,7 +41,7 @@ from .models import (
     Relationship,
 )
 
-TEAM = set(selectors.TEAM)
+TEAM = selectors.TEAM
 
 
 def _today():

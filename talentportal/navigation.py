@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from talentportal.directory.models import Role
-from talentportal.directory.permissions import roles_of
+from talentportal.directory.permissions import ACADEMY_TEAM, roles_of
 
 
 @dataclass(frozen=True)
@@ -21,13 +21,14 @@ class NavItem:
     roles: frozenset[str] = frozenset()
 
 
-ADMINS = frozenset({Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN})
+ADMINS = ACADEMY_TEAM
 
 ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "directory:dashboard"),
     NavItem("Programmes", "programmes:catalogue"),
     NavItem("My bookings", "programmes:my_bookings"),
     NavItem("Coaching", "coaching:home"),
+    NavItem("Talent", "talentpools:home"),
     NavItem("Registers", "programmes:registers", ADMINS),
     NavItem(
         "People",
@@ -50,7 +51,7 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem(
         "Admin site",
         "admin:index",
-        frozenset({Role.SYSTEM_ADMIN, Role.PROGRAMME_ADMIN}),
+        frozenset({Role.SYSTEM_ADMIN, Role.PROGRAMME_ADMIN, Role.SCHEME_MANAGER}),
     ),
 )
 

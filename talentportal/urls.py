@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("programmes/", include("programmes.urls")),
     path("coaching/", include("coaching.urls")),
+    path("talent/", include("talentpools.urls")),
     path("", include("talentportal.directory.urls")),
 ]
 

@@ -37,7 +37,7 @@ def test_sign_up_verify_email_sign_in_and_see_the_dashboard(page):
     page.goto(link)
     page.get_by_role("button", name="Confirm").click()
     page.get_by_role("heading", name="Hello Nia").wait_for()
-    assert nav_labels(page) == ["Home", "Programmes", "My bookings", "Coaching"]
+    assert nav_labels(page) == ["Home", "Programmes", "My bookings", "Coaching", "Talent"]
     assert "Complete your profile" in page.content()
 
     page.get_by_role("button", name="Sign out").click()
@@ -52,7 +52,7 @@ def test_a_wrong_password_gets_a_clear_message(page, make_user):
     assert "/accounts/login/" in page.url
 
 
-EVERYONE = ["Home", "Programmes", "My bookings", "Coaching"]
+EVERYONE = ["Home", "Programmes", "My bookings", "Coaching", "Talent"]
 ROLE_NAV = [
     ("participant", (), [*EVERYONE]),
     ("coach", (Role.COACH,), [*EVERYONE]),
@@ -62,7 +62,7 @@ ROLE_NAV = [
     ("talentlead", ("org_lead",), [*EVERYONE, "People", "Organisations"]),
     ("systemlead", ("system_lead",), [*EVERYONE, "People", "Organisations"]),
     ("schemes", ({"role": Role.SCHEME_MANAGER, "scheme": "edp"},),
-     [*EVERYONE, "Organisations"]),
+     [*EVERYONE, "Organisations", "Admin site"]),
     ("reports", (Role.REPORT_TEAM,), [*EVERYONE, "Organisations"]),
     ("admin", (Role.SYSTEM_ADMIN,),
      [*EVERYONE, "Registers", "People", "Organisations", "Admin site"]),

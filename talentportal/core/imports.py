@@ -11,8 +11,11 @@ import csv
 import io
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 
 from .errors import ApplicationError
@@ -66,6 +69,27 @@ class Importer:
     def error(self, row: int, column: str, message: str) -> None:
         self.errors.append(RowError(row, column, message))
 
+    def email(self, row: int, column: str, value: str) -> str | None:
+        """The address lower-cased, or None after recording an error."""
+        address = value.strip().lower()
+        try:
+            validate_email(address)
+            if len(address) > 254:
+                raise ValidationError("too long")
+        except ValidationError:
+            self.error(row, column, f"'{value}' is not an email address")
+            return None
+        return address
+
+    def date(self, row: int, column: str, value: str, *, required: bool = True) -> date | None:
+        """A YYYY-MM-DD date, or None (after recording an error unless blank and optional)."""
+        if not value and not required:
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            self.error(row, column, f"'{value}' is not a date (YYYY-MM-DD)")
+        return parsed
+
     def validate(self, rows: list[tuple[int, dict[str, str]]]) -> list:
         raise NotImplementedError
 
@@ -74,6 +98,15 @@ class Importer:
 
     def preview_row(self, item) -> dict:
         return {}
+
+
+def parse_date(value: str) -> date | None:
+    """A YYYY-MM-DD date between 1990 and 2100, or None."""
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if 1990 <= parsed.year <= 2100 else None
 
 
 REGISTRY: dict[str, type[Importer]] = {}

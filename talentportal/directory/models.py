@@ -1,5 +1,6 @@
 """People and places shared by every capability of the portal."""
 
+import pghistory
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -275,6 +276,8 @@ MFA_ROLES = frozenset(
 )
 
 
+# Grants and revocations are audited (who, what, when) by django-pghistory triggers.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(max_length=30, choices=Role.choices)

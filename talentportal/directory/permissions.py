@@ -10,6 +10,9 @@ from .models import MFA_ROLES, Role, RoleAssignment
 
 _CACHE_ATTR = "_tp_role_assignments"
 
+# The academy team: runs the catalogue, the coaching service, the talent pools and schemes.
+ACADEMY_TEAM = frozenset({Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN})
+
 
 def role_assignments(user) -> list[RoleAssignment]:
     """The user's role assignments, loaded once per request (cached on the user object)."""

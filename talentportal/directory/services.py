@@ -19,7 +19,8 @@ from .models import (
 from .permissions import forget_roles
 
 # Roles that may use the Django admin site (is_staff); system administrators are superusers.
-ADMIN_SITE_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.PROGRAMME_ADMIN})
+# Scheme managers keep their cohorts, participants, trainees and bids there.
+ADMIN_SITE_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.PROGRAMME_ADMIN, Role.SCHEME_MANAGER})
 
 
 @transaction.atomic
@@ -42,6 +43,18 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     Profile.objects.create(user=user)
+    return user
+
+
+def person_ensure(*, email: str, name: str, organisation: Organisation | None = None) -> User:
+    """The person with this email, created (from past records) if new; a new person's
+    organisation is set when it is known. Existing people's profiles are theirs to keep."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        first, _, last = name.strip().partition(" ")
+        user = user_create(email=email, first_name=first, last_name=last)
+        if organisation is not None:
+            Profile.objects.filter(user=user).update(organisation=organisation)
     return user
 
 

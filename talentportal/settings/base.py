@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "csp",
+    "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
     "talentportal.directory",
     "talentportal.notifications",
     "programmes",
@@ -89,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Records who made each audited change (django-pghistory context).
+    "pghistory.middleware.HistoryMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "talentportal.core.middleware.ServiceUnavailableMiddleware",
     "talentportal.core.middleware.ApplicationErrorMiddleware",

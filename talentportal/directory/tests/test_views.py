@@ -101,13 +101,13 @@ def test_the_home_page_is_a_landing_page_for_visitors(client, db):
     assert b"Create an account" in response.content
 
 
-EVERYONE_NAV = ["Home", "Programmes", "My bookings", "Coaching"]
+EVERYONE_NAV = ["Home", "Programmes", "My bookings", "Coaching", "Talent"]
 EXPECTED_NAV = {
     "participant": [*EVERYONE_NAV],
     "coach": [*EVERYONE_NAV],
     "programme_admin": [*EVERYONE_NAV, "Registers", "Organisations", "Admin site"],
     "talent_lead_org": [*EVERYONE_NAV, "People", "Organisations"],
-    "scheme_manager": [*EVERYONE_NAV, "Organisations"],
+    "scheme_manager": [*EVERYONE_NAV, "Organisations", "Admin site"],
     "report_team": [*EVERYONE_NAV, "Organisations"],
     "system_admin": [
         *EVERYONE_NAV,

@@ -1,0 +1,120 @@
+"""Scheme records in the admin site: the academy team sees all of them; a scheme manager
+only their own scheme's cohorts, participants, trainees and bids."""
+
+from django.contrib import admin
+from django.db.models import Q
+
+from talentportal.directory.models import Scheme
+
+from . import permissions
+from .models import (
+    Milestone,
+    PlacementBid,
+    SchemeCohort,
+    SchemeParticipant,
+    Trainee,
+    TraineePlacement,
+    WorkforceBaseline,
+)
+
+
+class SchemeScopedAdmin(admin.ModelAdmin):
+    """Rows filtered to the schemes the signed-in person manages (`scheme_path` to it)."""
+
+    scheme_path: str
+
+    def get_queryset(self, request):
+        schemes = permissions.managed_schemes(request.user)
+        qs = super().get_queryset(request)
+        if self.scheme_path == "gmts":
+            return qs if Scheme.GMTS in schemes else qs.none()
+        return qs.filter(Q(**{f"{self.scheme_path}__in": schemes}))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "cohort":
+            kwargs["queryset"] = SchemeCohort.objects.filter(
+                scheme__in=permissions.managed_schemes(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "scheme":
+            managed = permissions.managed_schemes(request.user)
+            kwargs["choices"] = [c for c in db_field.choices if c[0] in managed]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+class ParticipantInline(admin.TabularInline):
+    model = SchemeParticipant
+    fields = ["person", "target_role", "status", "outcome", "outcome_on"]
+    raw_id_fields = ["person"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(SchemeCohort)
+class SchemeCohortAdmin(SchemeScopedAdmin):
+    scheme_path = "scheme"
+    list_display = ["name", "scheme", "starts_on", "ends_on"]
+    list_filter = ["scheme"]
+    filter_horizontal = ["systems"]
+    inlines = [ParticipantInline]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 1
+
+
+@admin.register(SchemeParticipant)
+class SchemeParticipantAdmin(SchemeScopedAdmin):
+    scheme_path = "cohort__scheme"
+    list_display = ["person", "cohort", "status", "outcome"]
+    list_filter = ["cohort__scheme", "status", "outcome"]
+    list_select_related = ["person", "cohort"]
+    search_fields = ["person__email", "person__last_name"]
+    raw_id_fields = ["person"]
+    inlines = [MilestoneInline]
+
+
+class PlacementInline(admin.TabularInline):
+    model = TraineePlacement
+    extra = 1
+    raw_id_fields = ["organisation"]
+
+
+@admin.register(Trainee)
+class TraineeAdmin(SchemeScopedAdmin):
+    scheme_path = "gmts"
+    list_display = ["person", "intake", "specialism", "host_organisation", "status"]
+    list_filter = ["intake", "specialism", "status"]
+    list_select_related = ["person", "host_organisation"]
+    search_fields = ["person__email", "person__last_name"]
+    raw_id_fields = ["person", "host_organisation"]
+    inlines = [PlacementInline]
+
+
+@admin.register(PlacementBid)
+class PlacementBidAdmin(SchemeScopedAdmin):
+    scheme_path = "gmts"
+    list_display = ["organisation", "intake", "specialism", "places", "review"]
+    list_filter = ["intake", "review", "specialism"]
+    list_select_related = ["organisation"]
+    raw_id_fields = ["organisation"]
+    readonly_fields = ["reviewed_by", "reviewed_on"]
+
+    def save_model(self, request, obj, form, change):
+        # Whoever records the quality-assurance review is kept with the date.
+        from django.utils import timezone
+
+        if "review" in form.changed_data:
+            pending = obj.review == "pending"
+            obj.reviewed_by = None if pending else request.user
+            obj.reviewed_on = None if pending else timezone.localdate()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(WorkforceBaseline)
+class WorkforceBaselineAdmin(admin.ModelAdmin):
+    list_display = ["dimension", "category", "percent", "source"]
+    list_filter = ["dimension"]

@@ -1,0 +1,348 @@
+"""Reads of talent records, filtered to what the asking user may see, and the figures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+
+from talentportal.core.disclosure import breakdown
+from talentportal.directory.models import (
+    Disability,
+    Profession,
+    Sex,
+    User,
+)
+
+from . import permissions
+from .models import (
+    Dimension,
+    Nomination,
+    NominationStatus,
+    Outcome,
+    Pool,
+    PoolMembership,
+    Post,
+    Rag,
+    Route,
+    SchemeCohort,
+    SchemeParticipant,
+    SeniorPost,
+    Specialism,
+    Successor,
+    SuccessorReadiness,
+    TalentReview,
+    Trainee,
+    TraineeStatus,
+    Vacancy,
+    WorkforceBaseline,
+)
+
+# Access -----------------------------------------------------------------------------------
+
+
+def nomination_list(*, user: User) -> QuerySet[Nomination]:
+    """The team: every nomination; a talent lead: their organisation's or system's; anyone
+    else: nominations of themselves."""
+    qs = Nomination.objects.select_related(
+        "nominee", "organisation", "system", "window", "nominated_by"
+    )
+    if permissions.is_team(user):
+        return qs
+    scope = permissions.organisation_scope(user)
+    if permissions.has_role(user, "talent_lead"):
+        return qs.filter(scope | Q(nominee=user))
+    return qs.filter(nominee=user)
+
+
+def people_in_scope(*, user: User) -> QuerySet[User]:
+    """People a talent lead may nominate, review or name as successors."""
+    qs = User.objects.filter(is_active=True).select_related("profile__organisation__system")
+    scope = permissions.organisation_scope(user, "profile__")
+    return qs if scope is None else qs.filter(scope)
+
+
+def review_list(*, user: User) -> QuerySet[TalentReview]:
+    qs = TalentReview.objects.select_related("organisation", "system").annotate(
+        people=Count("placements")
+    )
+    if permissions.is_team(user):
+        return qs
+    orgs, systems = permissions.talent_lead_scopes(user)
+    return qs.filter(
+        Q(organisation__in=orgs) | Q(organisation__system__in=systems) | Q(system__in=systems)
+    )
+
+
+def review_people(*, review: TalentReview) -> QuerySet[User]:
+    """Who may be placed on a review: the people of its organisation or system."""
+    qs = User.objects.filter(is_active=True).select_related("profile__organisation")
+    if review.organisation_id:
+        return qs.filter(profile__organisation=review.organisation_id)
+    return qs.filter(profile__organisation__system=review.system_id)
+
+
+def cohort_list(*, user: User) -> QuerySet[SchemeCohort]:
+    return (
+        SchemeCohort.objects.filter(scheme__in=permissions.managed_schemes(user))
+        .prefetch_related("systems")
+        .annotate(
+            participant_count=Count("participants"),
+            appointed=Count("participants", filter=~Q(participants__outcome="")),
+        )
+    )
+
+
+def my_vacancies(*, user: User, today: date) -> QuerySet[Vacancy]:
+    """Open vacancies in the role families of the person's current pool memberships."""
+    families = PoolMembership.objects.filter(member=user, left_on__isnull=True).values(
+        "role_family"
+    )
+    return (
+        Vacancy.objects.filter(closes_on__gte=today, role_family__in=families)
+        .select_related("organisation")
+        .annotate(interested=Exists(user.vacancy_interests.filter(vacancy=OuterRef("pk"))))
+    )
+
+
+# Succession RAG ---------------------------------------------------------------------------
+
+# Red: vacant, or nobody named as a successor. Amber: filled, but nobody ready now, or the
+# incumbent likely to leave. Green: filled, at least one ready-now successor, incumbent staying.
+RAG_CASE = Case(
+    When(Q(incumbent="") | Q(has_successor=False), then=Value(Rag.RED)),
+    When(Q(has_ready_now=False) | Q(incumbent_likely_to_leave=True), then=Value(Rag.AMBER)),
+    default=Value(Rag.GREEN),
+)
+
+
+def with_rag(qs: QuerySet[SeniorPost]) -> QuerySet[SeniorPost]:
+    successors = Successor.objects.filter(post=OuterRef("pk"))
+    return qs.annotate(
+        has_successor=Exists(successors),
+        has_ready_now=Exists(successors.filter(readiness=SuccessorReadiness.READY_NOW)),
+    ).annotate(rag=RAG_CASE)
+
+
+def post_list(*, user: User) -> QuerySet[SeniorPost]:
+    qs = with_rag(SeniorPost.objects.select_related("organisation__system"))
+    scope = permissions.organisation_scope(user)
+    return qs if scope is None else qs.filter(scope)
+
+
+def succession_heatmap(*, user: User) -> dict:
+    """Counts of green, amber and red posts per system × post, in one grouped query.
+
+    Returns {"posts": [(code, label)], "rows": [{"system", "cells": [{post, green, amber,
+    red, worst}]}]}; a cell's colour is its worst rating."""
+    grouped = (
+        post_list(user=user)
+        .values("organisation__system__name", "post")
+        .annotate(
+            green=Count("pk", filter=Q(rag=Rag.GREEN)),
+            amber=Count("pk", filter=Q(rag=Rag.AMBER)),
+            red=Count("pk", filter=Q(rag=Rag.RED)),
+        )
+        .order_by("organisation__system__name", "post")
+    )
+    by_system: dict[str, dict[str, dict]] = {}
+    for row in grouped:
+        by_system.setdefault(row["organisation__system__name"], {})[row["post"]] = row
+    rows = []
+    for system, cells in by_system.items():
+        out = []
+        for code, _ in Post.choices:
+            c = cells.get(code, {"green": 0, "amber": 0, "red": 0})
+            worst = "red" if c["red"] else "amber" if c["amber"] else "green" if c["green"] else ""
+            out.append(
+                {"post": code, **{k: c[k] for k in ("green", "amber", "red")}, "worst": worst}
+            )
+        rows.append({"system": system, "cells": out})
+    return {"posts": Post.choices, "rows": rows}
+
+
+# Diversity of pipelines -------------------------------------------------------------------
+
+ETHNIC_GROUPS = [
+    ("White", "ABC"),
+    ("Mixed", "DEFG"),
+    ("Asian or Asian British", "HJKL"),
+    ("Black or Black British", "MNP"),
+    ("Other ethnic group", "RS"),
+    ("Not stated", "Z"),
+]
+
+
+def _ethnic_group_case():
+    return Case(
+        *[
+            When(equality__ethnic_category__in=list(codes), then=Value(label))
+            for label, codes in ETHNIC_GROUPS
+        ],
+        default=Value("Not stated"),
+    )
+
+
+def make_up(people: QuerySet[User]) -> dict:
+    """The make-up of a group of people by ethnic group, sex, disability, profession and
+    system, against the workforce baseline, with small numbers suppressed.
+
+    One grouped query per dimension; returns {"total", "dimensions": [(label, [Cell])]}."""
+    baselines: dict[str, dict[str, float]] = {}
+    for b in WorkforceBaseline.objects.all():
+        baselines.setdefault(b.dimension, {})[b.category] = float(b.percent) / 100
+    ids = people.values("pk")
+    users = User.objects.filter(pk__in=ids)
+    specs = [
+        (Dimension.ETHNIC_GROUP, _ethnic_group_case(), [label for label, _ in ETHNIC_GROUPS]),
+        (Dimension.SEX, F("equality__sex"), Sex.values),
+        (Dimension.DISABILITY, F("equality__disability"), Disability.values),
+        (Dimension.PROFESSION, F("profile__profession"), Profession.values),
+        (Dimension.SYSTEM, F("profile__organisation__system__name"), None),
+    ]
+    labels = {
+        Dimension.SEX: dict(Sex.choices),
+        Dimension.DISABILITY: dict(Disability.choices),
+        Dimension.PROFESSION: dict(Profession.choices),
+    }
+    total = users.count()
+    dimensions = []
+    for dimension, expression, order in specs:
+        counts = dict(
+            users.annotate(category=expression)
+            .values("category")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("category", "n")
+        )
+        # People with no answer recorded count as not stated.
+        missing = total - sum(counts.values())
+        not_stated = {
+            Dimension.ETHNIC_GROUP: "Not stated",
+            Dimension.SEX: Sex.NOT_STATED,
+            Dimension.DISABILITY: Disability.NOT_STATED,
+        }.get(dimension)
+        if None in counts or "" in counts:
+            missing += counts.pop(None, 0) + counts.pop("", 0)
+        if missing:
+            key = not_stated or "Not recorded"
+            counts[key] = counts.get(key, 0) + missing
+        keys = [k for k in (order or sorted(counts)) if k in counts]
+        keys += [k for k in counts if k not in keys]
+        named = [(labels.get(dimension, {}).get(k, k), counts[k]) for k in keys]
+        _, cells = breakdown(named, baselines=baselines.get(dimension))
+        dimensions.append((Dimension(dimension).label, cells))
+    return {"total": total, "dimensions": dimensions}
+
+
+def pool_members(*, on: date, pool: str = Pool.ASPIRANT_DIRECTORS) -> QuerySet[PoolMembership]:
+    """Members on a day: joined on or before it and not yet left (the leaving day is the
+    first day they are no longer a member)."""
+    return PoolMembership.objects.filter(pool=pool, joined_on__lte=on).filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=on)
+    )
+
+
+# Figures ----------------------------------------------------------------------------------
+
+
+def _participants(scheme: str, start: date, end: date) -> QuerySet[SchemeParticipant]:
+    """Participants of a scheme's cohorts running during the period who had not left
+    before it began."""
+    return SchemeParticipant.objects.filter(
+        cohort__scheme=scheme, cohort__starts_on__lte=end, cohort__ends_on__gte=start
+    ).filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
+
+
+def figures(*, start: date, end: date) -> dict:
+    """The talent figures of the year in review for the period start..end (inclusive)."""
+    pool_counts = PoolMembership.objects.filter(pool=Pool.ASPIRANT_DIRECTORS).aggregate(
+        at_start=Count(
+            "pk",
+            filter=Q(joined_on__lte=start) & (Q(left_on__isnull=True) | Q(left_on__gt=start)),
+        ),
+        at_end=Count(
+            "pk", filter=Q(joined_on__lte=end) & (Q(left_on__isnull=True) | Q(left_on__gt=end))
+        ),
+        joined=Count("pk", filter=Q(joined_on__range=(start, end))),
+        left=Count("pk", filter=Q(left_on__range=(start, end))),
+        appointed=Count("pk", filter=Q(left_on__range=(start, end), leave_reason="appointed")),
+    )
+
+    nominations = Nomination.objects.filter(submitted_on__range=(start, end))
+    grouped = {
+        (r["route"], r["status"]): r["n"]
+        for r in nominations.values("route", "status").annotate(n=Count("pk")).order_by()
+    }
+    by_route = []
+    for route, label in Route.choices:
+        row = {"route": route, "label": label}
+        for status in NominationStatus.values:
+            row[status] = grouped.get((route, status), 0)
+        row["received"] = sum(row[s] for s in NominationStatus.values)
+        by_route.append(row)
+    by_decision = {
+        s: sum(n for (_, st), n in grouped.items() if st == s) for s in NominationStatus.values
+    }
+
+    edp = _participants("edp", start, end).aggregate(
+        participants=Count("pk"),
+        appointed=Count("pk", filter=Q(outcome=Outcome.APPOINTED, outcome_on__lte=end)),
+    )
+    hps = _participants("hps", start, end).aggregate(
+        participants=Count("pk"),
+        new_role=Count(
+            "pk",
+            filter=Q(
+                outcome__in=[Outcome.NEW_ROLE, Outcome.PROMOTION, Outcome.APPOINTED],
+                outcome_on__lte=end,
+            ),
+        ),
+    )
+    hps["new_role_share"] = (hps["new_role"] / hps["participants"]) if hps["participants"] else None
+
+    active = Trainee.objects.filter(intake__lte=end).filter(
+        Q(completed_on__isnull=True) | Q(completed_on__gte=start)
+    )
+
+    def by(field: str, label_of=None) -> list[dict]:
+        rows = active.values(field).annotate(n=Count("pk")).order_by(field)
+        return [
+            {"name": label_of(r[field]) if label_of else r[field], "trainees": r["n"]} for r in rows
+        ]
+
+    specialisms = dict(Specialism.choices)
+    completers = Trainee.objects.filter(
+        status=TraineeStatus.COMPLETED, completed_on__range=(start, end)
+    ).aggregate(
+        completed=Count("pk"),
+        destination_known=Count("pk", filter=~Q(destination="")),
+        nhs=Count("pk", filter=Q(destination="nhs_employment")),
+    )
+    gmts = {
+        "active": active.count(),
+        "by_specialism": by("specialism", lambda v: specialisms.get(v, v)),
+        "by_organisation_type": by("host_organisation__type__name"),
+        "by_system": by("host_organisation__system__name"),
+        "completed": completers["completed"],
+        "destination_known": completers["destination_known"],
+        "employed_in_nhs": completers["nhs"],
+        "employed_in_nhs_share": (completers["nhs"] / completers["destination_known"])
+        if completers["destination_known"]
+        else None,
+    }
+    return {
+        "aspirant_pool_start": pool_counts["at_start"],
+        "aspirant_pool_end": pool_counts["at_end"],
+        "aspirant_pool_joined": pool_counts["joined"],
+        "aspirant_pool_left": pool_counts["left"],
+        "aspirant_pool_appointed": pool_counts["appointed"],
+        "nominations": {
+            "received": sum(by_decision.values()),
+            "by_route": by_route,
+            "by_decision": by_decision,
+        },
+        "edp": edp,
+        "hps": hps,
+        "gmts": gmts,
+    }
