@@ -257,7 +257,7 @@ def load(context: dict) -> None:
 
     # Nine-box reviews: the organisation lead's and the system lead's.
     now = timezone.make_aware(datetime.combine(today - timedelta(days=10), time(10)))
-    for review, lead, staff in (
+    for review, lead, reviewed in (
         (
             TalentReview.objects.create(
                 name="Autumn talent review", organisation=uhb, held_on=today - timedelta(days=10),
@@ -275,7 +275,7 @@ def load(context: dict) -> None:
             [p for p in staff if _org_of(p).system_id == black_country.pk][:12],
         ),
     ):  # fmt: skip
-        for person in staff:
+        for person in reviewed:
             NineBoxPlacement.objects.create(
                 review=review, person=person, performance=rng.randint(1, 3),
                 potential=rng.randint(1, 3), placed_by=lead, placed_at=now,

@@ -57,6 +57,11 @@ def _name(importer: Importer, row: int, value: str) -> str:
     return value.strip()
 
 
+def _overlap(a: tuple[date, date | None], b: tuple[date, date | None]) -> bool:
+    """Whether two spells overlap; a spell ends the day before its leaving date."""
+    return (a[1] is None or b[0] < a[1]) and (b[1] is None or a[0] < b[1])
+
+
 @dataclass
 class MemberRow:
     row: int
@@ -131,9 +136,7 @@ class PoolMembersImporter(Importer):
                 continue
             seen[key] = number
             for other_join, other_left, other_row in spells.get(email, []):
-                if (left_on is None or other_join < left_on) and (
-                    other_left is None or joined_on < other_left
-                ):
+                if _overlap((joined_on, left_on), (other_join, other_left)):
                     self.error(number, "joined_on", f"overlaps row {other_row}'s spell in the pool")
                     break
             else:
@@ -151,22 +154,30 @@ class PoolMembersImporter(Importer):
                         reason if left_on else "",
                     )  # fmt: skip
                 )
-        self._check_open_spells(items)
+        self._check_recorded_spells(items)
         return items
 
-    def _check_open_spells(self, items: list[MemberRow]) -> None:
-        """A person already in the pool (not from this file) cannot get a second open spell."""
-        open_in_file = {i.email for i in items if i.left_on is None}
-        existing = PoolMembership.objects.filter(
-            left_on__isnull=True, member__email__in=open_in_file
-        ).values_list("member__email", "joined_on")
-        rows = {(i.email, i.joined_on): i.row for i in items if i.left_on is None}
-        for email, joined_on in existing:
-            if (email, joined_on) not in rows:
-                row = next(i.row for i in items if i.email == email and i.left_on is None)
-                self.error(
-                    row, "left_on", f"{email} is already in the pool since {joined_on:%Y-%m-%d}"
-                )
+    def _check_recorded_spells(self, items: list[MemberRow]) -> None:
+        """A spell already recorded, and not restated by the file (same person and join
+        date), must not overlap any spell of the file."""
+        stated = {(i.email, i.joined_on) for i in items}
+        recorded = PoolMembership.objects.filter(
+            pool=Pool.ASPIRANT_DIRECTORS, member__email__in={i.email for i in items}
+        ).values_list("member__email", "joined_on", "left_on")
+        for email, joined_on, left_on in recorded:
+            if (email, joined_on) in stated:
+                continue
+            for item in items:
+                if item.email == email and _overlap(
+                    (joined_on, left_on), (item.joined_on, item.left_on)
+                ):
+                    until = f"to {left_on:%Y-%m-%d}" if left_on else "and still open"
+                    self.error(
+                        item.row,
+                        "joined_on",
+                        f"overlaps {email}'s spell already recorded from "
+                        f"{joined_on:%Y-%m-%d} {until}",
+                    )
 
     def preview_row(self, item: MemberRow) -> dict:
         return {
@@ -178,7 +189,8 @@ class PoolMembersImporter(Importer):
         }
 
     def write(self, items: list[MemberRow], result: ImportResult) -> None:
-        for item in items:
+        # Closed spells first: a file may close someone's open spell and open another.
+        for item in sorted(items, key=lambda i: i.left_on is None):
             user = person_ensure(email=item.email, name=item.name, organisation=item.organisation)
             values = {
                 "route": item.route,
@@ -256,6 +268,7 @@ class GmtsTraineesImporter(Importer):
             types[t.code.lower()] = t
             types[t.name.lower()] = t
         seen: dict[tuple[str, date], int] = {}
+        new_hosts: dict[tuple[str, int], tuple[OrganisationType, int]] = {}
         items = []
         for number, v in rows:
             before = len(self.errors)
@@ -286,6 +299,15 @@ class GmtsTraineesImporter(Importer):
                 organisation = places.orgs.get((host.lower(), system.pk))
                 if organisation is None:
                     new_organisation = (host, org_type, system)
+                    first_type, first_row = new_hosts.setdefault(
+                        (host.lower(), system.pk), (org_type, number)
+                    )
+                    if first_type != org_type:
+                        self.error(
+                            number,
+                            "organisation_type",
+                            f"{host} is new and row {first_row} gives it the type {first_type}",
+                        )
                 elif organisation.type_id != org_type.pk:
                     self.error(
                         number,

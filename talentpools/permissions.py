@@ -51,6 +51,15 @@ def lead_scope(user: User, prefix: str = "") -> Q:
     )
 
 
+def organisations_led(user: User):
+    """The organisations a person may plan and review: all for the team."""
+    qs = Organisation.objects.select_related("system", "type")
+    if is_team(user):
+        return qs
+    orgs, systems = talent_lead_scopes(user)
+    return qs.filter(Q(pk__in=orgs) | Q(system__in=systems))
+
+
 def can_lead_organisation(user: User, organisation: Organisation | None) -> bool:
     if organisation is None:
         return is_team(user)

@@ -2,7 +2,7 @@ import csv
 from datetime import date
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -501,12 +501,11 @@ class ReviewListView(RoleRequiredMixin, View):
 
     def _form(self, request, data=None):
         user = request.user
-        orgs, systems = permissions.talent_lead_scopes(user)
+        systems = permissions.talent_lead_scopes(user)[1]
+        organisations = permissions.organisations_led(user)
         if permissions.is_team(user):
-            organisations = Organisation.objects.all()
             system_qs = IntegratedCareSystem.objects.all()
         else:
-            organisations = Organisation.objects.filter(Q(pk__in=orgs) | Q(system__in=systems))
             system_qs = IntegratedCareSystem.objects.filter(pk__in=systems)
         return ReviewForm(data, organisations=organisations, systems=system_qs)
 
@@ -636,10 +635,7 @@ class SuccessionView(RoleRequiredMixin, View):
     required_roles = TALENT_STAFF
 
     def get(self, request):
-        scope = permissions.organisation_scope(request.user, "")
-        organisations = Organisation.objects.select_related("system")
-        if scope is not None:
-            organisations = organisations.filter(scope)
+        organisations = permissions.organisations_led(request.user)
         return render(
             request,
             "talentpools/succession.html",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.utils.text import capfirst
 from pghistory.models import Events
 
 LABELS = {"insert": "Created", "update": "Changed", "delete": "Deleted"}
@@ -51,7 +52,7 @@ def history_of_many(model, pks: list[int], *, limit: int = 200) -> list[Entry]:
         if e.pgh_label == "update" and e.pgh_diff:
             for name, (old, new) in sorted(e.pgh_diff.items()):
                 if name not in HIDDEN:
-                    changes.append((verbose.get(name, name), old, new))
+                    changes.append((capfirst(verbose.get(name, name)), old, new))
             if not changes:
                 continue
         entries.append(Entry(e.pgh_created_at, who, LABELS.get(e.pgh_label, e.pgh_label), changes))

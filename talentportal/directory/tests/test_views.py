@@ -88,10 +88,10 @@ def test_role_url_matrix(client_as, role, url_name):
 
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
-def test_admin_site_is_for_system_and_programme_administrators(client_as, role):
+def test_admin_site_is_for_administrators_and_scheme_managers(client_as, role):
     client, _ = client_as(role)
     response = client.get(reverse("admin:index"))
-    expected = 200 if role in {"system_admin", "programme_admin"} else 302
+    expected = 200 if role in {"system_admin", "programme_admin", "scheme_manager"} else 302
     assert response.status_code == expected
 
 

@@ -1,0 +1,195 @@
+from datetime import date
+
+import pytest
+
+from talentportal.directory.models import EqualityMonitoring, IntegratedCareSystem, Role, User
+from talentportal.directory.tests.factories import OrganisationFactory, UserFactory
+
+from .. import selectors
+from ..models import (
+    Nomination,
+    NominationWindow,
+    Post,
+    SchemeCohort,
+    SchemeParticipant,
+    SeniorPost,
+    Successor,
+    Trainee,
+    WorkforceBaseline,
+)
+from .factories import NOMINATION, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def rag(incumbent="A. Patel", likely_to_leave=False, successors=()):
+    post = SeniorPost.objects.create(
+        organisation=OrganisationFactory(), post=Post.NURSING, incumbent=incumbent,
+        incumbent_likely_to_leave=likely_to_leave,
+    )  # fmt: skip
+    for readiness in successors:
+        Successor.objects.create(post=post, person=UserFactory(), readiness=readiness)
+    return selectors.with_rag(SeniorPost.objects.filter(pk=post.pk)).get().rag
+
+
+def test_green_is_filled_with_a_ready_now_successor():
+    assert rag(successors=["one_to_two", "ready_now"]) == "green"
+
+
+def test_amber_is_filled_without_a_ready_now_successor():
+    assert rag(successors=["one_to_two"]) == "amber"
+
+
+def test_amber_is_an_incumbent_likely_to_leave_even_with_cover():
+    assert rag(likely_to_leave=True, successors=["ready_now"]) == "amber"
+
+
+def test_red_is_a_vacancy_even_with_a_ready_successor():
+    assert rag(incumbent="", successors=["ready_now"]) == "red"
+
+
+def test_red_is_a_filled_post_with_no_successor():
+    assert rag(successors=[]) == "red"
+
+
+def test_the_heatmap_counts_posts_by_system_and_post(make_user):
+    team = make_user(Role.SYSTEM_ADMIN)
+    bc = IntegratedCareSystem.objects.get(name="Black Country")
+    a, b = OrganisationFactory(system=bc), OrganisationFactory(system=bc)
+    SeniorPost.objects.create(organisation=a, post=Post.FINANCE, incumbent="X")
+    green = SeniorPost.objects.create(organisation=b, post=Post.FINANCE, incumbent="Y")
+    Successor.objects.create(post=green, person=UserFactory(), readiness="ready_now")
+    heatmap = selectors.succession_heatmap(user=team)
+    (row,) = heatmap["rows"]
+    finance = next(c for c in row["cells"] if c["post"] == Post.FINANCE)
+    assert row["system"] == "Black Country"
+    assert (finance["green"], finance["amber"], finance["red"], finance["worst"]) == (
+        1,
+        0,
+        1,
+        "red",
+    )
+    assert next(c for c in row["cells"] if c["post"] == Post.MEDICAL)["worst"] == ""
+
+
+def test_a_talent_lead_sees_only_their_organisations_posts(make_user):
+    mine, theirs = OrganisationFactory(), OrganisationFactory()
+    lead = make_user({"role": Role.TALENT_LEAD, "organisation": mine})
+    SeniorPost.objects.create(organisation=mine, post=Post.FINANCE)
+    SeniorPost.objects.create(organisation=theirs, post=Post.FINANCE)
+    assert [p.organisation for p in selectors.post_list(user=lead)] == [mine]
+
+
+def people(n, **equality):
+    users = [UserFactory() for _ in range(n)]
+    for u in users:
+        EqualityMonitoring.objects.update_or_create(user=u, defaults=equality)
+    return users
+
+
+def test_make_up_suppresses_small_groups_and_shows_the_baseline():
+    WorkforceBaseline.objects.create(dimension="ethnic_group", category="White", percent=71)
+    white = people(20, ethnic_category="A", sex="female")
+    asian = people(3, ethnic_category="H", sex="female")
+    black = people(9, ethnic_category="N", sex="male")
+    group = User.objects.filter(pk__in=[u.pk for u in white + asian + black])
+    make_up = selectors.make_up(group)
+    assert make_up["total"] == 32
+    ethnic = {c.label: c for c in dict(make_up["dimensions"])["Ethnic group"]}
+    assert ethnic["Asian or Asian British"].display == "*"
+    assert ethnic["Asian or Asian British"].share is None
+    # Secondary suppression: otherwise 32 − 20 − 9 would give the hidden 3 away.
+    assert ethnic["Black or Black British"].display == "*"
+    assert ethnic["White"].display == "20" and ethnic["White"].share == pytest.approx(20 / 32)
+    assert float(ethnic["White"].baseline) == pytest.approx(0.71)
+    assert "Mixed" not in ethnic  # no one, so no row
+    sex = {c.label: c.display for c in dict(make_up["dimensions"])["Sex"]}
+    assert sex == {"Female": "23", "Male": "9"}
+
+
+def test_people_with_no_equality_answers_count_as_not_stated():
+    group = User.objects.filter(pk__in=[u.pk for u in (UserFactory() for _ in range(9))])
+    ethnic = dict(selectors.make_up(group)["dimensions"])["Ethnic group"]
+    assert [(c.label, c.display) for c in ethnic] == [("Not stated", "9")]
+
+
+def test_figures_for_a_financial_year(make_user):
+    start, end = date(2022, 4, 1), date(2023, 3, 31)
+    # Pool: one member before the year who stays, one who leaves on appointment in it,
+    # one who joins in it, one who joined after it.
+    MembershipFactory(joined_on=date(2021, 5, 1))
+    MembershipFactory(
+        joined_on=date(2021, 6, 1), left_on=date(2022, 9, 1), leave_reason="appointed"
+    )
+    MembershipFactory(joined_on=date(2022, 10, 1))
+    MembershipFactory(joined_on=date(2023, 4, 1))
+    window = NominationWindow.objects.create(name="W", opens_on=start, closes_on=end)
+    for route, status in [("self", "accepted"), ("nominated", "accepted"), ("nominated", "declined"),
+                          ("nominated", "submitted")]:  # fmt: skip
+        user = UserFactory()
+        Nomination.objects.create(
+            window=window, nominee=user, route=route, nominated_by=user,
+            organisation=user.profile.organisation, system=user.profile.organisation.system,
+            status=status, submitted_on=date(2022, 6, 1),
+            decided_on=None if status == "submitted" else date(2022, 7, 1), **NOMINATION,
+        )  # fmt: skip
+    edp = SchemeCohort.objects.create(
+        scheme="edp", name="E", starts_on=date(2021, 9, 1), ends_on=date(2023, 2, 1)
+    )
+    for outcome, on in [
+        ("appointed", date(2022, 12, 1)),
+        ("appointed", date(2023, 6, 1)),
+        ("", None),
+    ]:
+        SchemeParticipant.objects.create(
+            cohort=edp, person=UserFactory(), outcome=outcome, outcome_on=on
+        )
+    hps = SchemeCohort.objects.create(
+        scheme="hps", name="H", starts_on=date(2022, 4, 1), ends_on=date(2024, 3, 31)
+    )
+    for outcome in ["new_role", "promotion", "", "no_change"]:
+        SchemeParticipant.objects.create(cohort=hps, person=UserFactory(), outcome=outcome,
+                                         outcome_on=date(2023, 1, 1) if outcome else None)  # fmt: skip
+    old = SchemeCohort.objects.create(
+        scheme="hps", name="Old", starts_on=date(2019, 1, 1), ends_on=date(2021, 1, 1)
+    )
+    SchemeParticipant.objects.create(cohort=old, person=UserFactory())
+    host = OrganisationFactory()
+    for intake, specialism, status, done, destination in [
+        (
+            date(2020, 9, 1),
+            "finance",
+            "completed",
+            date(2022, 8, 31),
+            "nhs_employment",
+        ),  # active at S
+        (date(2020, 9, 1), "finance", "completed", date(2022, 3, 1), "other"),  # left before S
+        (date(2021, 9, 1), "human_resources", "completed", date(2023, 3, 1), ""),
+        (date(2022, 9, 1), "finance", "in_training", None, ""),
+        (date(2023, 9, 1), "finance", "in_training", None, ""),  # after E
+    ]:
+        Trainee.objects.create(person=UserFactory(), intake=intake, specialism=specialism,
+                               host_organisation=host, status=status, completed_on=done,
+                               destination=destination)  # fmt: skip
+
+    f = selectors.figures(start=start, end=end)
+    assert (f["aspirant_pool_start"], f["aspirant_pool_end"]) == (2, 2)
+    assert f["aspirant_pool_appointed"] == 1
+    assert f["nominations"]["received"] == 4
+    by_route = {r["route"]: r for r in f["nominations"]["by_route"]}
+    assert (by_route["self"]["received"], by_route["self"]["accepted"]) == (1, 1)
+    assert (by_route["nominated"]["received"], by_route["nominated"]["declined"]) == (3, 1)
+    assert f["nominations"]["by_decision"]["submitted"] == 1
+    assert f["edp"] == {"participants": 3, "appointed": 1}
+    assert (f["hps"]["participants"], f["hps"]["new_role"]) == (4, 2)
+    assert f["hps"]["new_role_share"] == pytest.approx(0.5)
+    gmts = f["gmts"]
+    assert gmts["active"] == 3
+    assert gmts["by_specialism"] == [
+        {"name": "Finance", "trainees": 2}, {"name": "Human Resources", "trainees": 1},
+    ]  # fmt: skip
+    assert gmts["by_organisation_type"] == [{"name": "Acute trust", "trainees": 3}]
+    assert gmts["by_system"] == [{"name": "Black Country", "trainees": 3}]
+    # Completed in the year: two; one destination known, in the NHS.
+    assert (gmts["completed"], gmts["destination_known"], gmts["employed_in_nhs"]) == (2, 1, 1)
+    assert gmts["employed_in_nhs_share"] == 1.0

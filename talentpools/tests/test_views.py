@@ -1,0 +1,311 @@
+"""Every role against every talent page, scope rules on records, and what pages promise."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from talentportal.directory.models import IntegratedCareSystem, Role
+from talentportal.directory.tests.factories import OrganisationFactory, UserFactory
+from talentportal.directory.tests.test_views import ROLES, _grants
+
+from .. import services
+from ..models import (
+    Nomination,
+    NominationWindow,
+    PoolMembership,
+    SchemeCohort,
+    TalentReview,
+    Trainee,
+    Vacancy,
+)
+from .factories import NOMINATION, MembershipFactory, WindowFactory
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = set(ROLES)
+TEAM = {"programme_admin", "system_admin"}
+TALENT_STAFF = TEAM | {"talent_lead_org", "talent_lead_system"}
+SCHEME_STAFF = TEAM | {"scheme_manager"}
+
+# url name -> who gets 200 (everyone else signed in gets 403; anonymous must sign in)
+MATRIX = {
+    "talentpools:home": EVERYONE,
+    "talentpools:nominate_self": EVERYONE,
+    "talentpools:nominate": {"talent_lead_org", "talent_lead_system"},
+    "talentpools:nominations": TALENT_STAFF,
+    "talentpools:reviews": TALENT_STAFF,
+    "talentpools:succession": TALENT_STAFF,
+    "talentpools:pool": TEAM,
+    "talentpools:windows": TEAM,
+    "talentpools:vacancies": TEAM,
+    "talentpools:schemes": SCHEME_STAFF,
+}
+
+
+@pytest.fixture
+def client_as(client, make_user):
+    def login(role):
+        if role == "anonymous":
+            return client, None
+        user = make_user(*_grants(ROLES[role]))
+        client.force_login(user)
+        return client, user
+
+    return login
+
+
+@pytest.mark.parametrize("role", ["anonymous", *ROLES])
+@pytest.mark.parametrize("url_name", list(MATRIX))
+def test_role_url_matrix(client_as, role, url_name):
+    client, _ = client_as(role)
+    response = client.get(reverse(url_name))
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+    elif role in MATRIX[url_name]:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
+
+
+@pytest.fixture
+def black_country():
+    return IntegratedCareSystem.objects.get(name="Black Country")
+
+
+@pytest.fixture
+def nomination(make_user, black_country):
+    org = OrganisationFactory(system=black_country)
+    lead = make_user({"role": Role.TALENT_LEAD, "organisation": org})
+    return services.nomination_submit(
+        nominator=lead, nominee=make_user(profile__organisation=org), window=WindowFactory(),
+        route="nominated", today=timezone.localdate(), **NOMINATION,
+    )  # fmt: skip
+
+
+def test_a_nomination_is_seen_by_its_leads_its_nominee_and_the_team(
+    client, make_user, nomination, black_country
+):
+    url = reverse("talentpools:nomination", args=[nomination.pk])
+    allowed = [
+        nomination.nominee,
+        nomination.nominated_by,
+        make_user({"role": Role.TALENT_LEAD, "system": black_country}),
+        make_user(Role.PROGRAMME_ADMIN),
+    ]
+    refused = [
+        make_user(),
+        make_user(
+            {"role": Role.TALENT_LEAD, "organisation": OrganisationFactory(system=black_country)}
+        ),
+        make_user(
+            {
+                "role": Role.TALENT_LEAD,
+                "system": IntegratedCareSystem.objects.get(name="Lincolnshire"),
+            }
+        ),
+        make_user(Role.REPORT_TEAM),
+        make_user({"role": Role.SCHEME_MANAGER, "scheme": "edp"}),
+    ]
+    for user in allowed:
+        client.force_login(user)
+        assert client.get(url).status_code == 200, user
+    for user in refused:
+        client.force_login(user)
+        assert client.get(url).status_code == 404, user
+        listed = client.get(reverse("talentpools:nominations"))
+        assert str(nomination.nominee) not in listed.content.decode() or listed.status_code == 403
+
+
+def test_only_the_team_decides_and_the_trail_says_who(client, make_user, nomination):
+    url = reverse("talentpools:nomination", args=[nomination.pk])
+    client.force_login(nomination.nominated_by)
+    assert client.post(url, {"status": "accepted"}).status_code == 404
+    team = make_user(Role.PROGRAMME_ADMIN, first_name="Tess", last_name="Team")
+    client.force_login(team)
+    response = client.post(url, {"status": "accepted"})
+    assert response.status_code == 302
+    assert PoolMembership.objects.filter(member=nomination.nominee, left_on=None).exists()
+    page = client.get(url).content.decode()
+    # The change history names the person who decided, what changed and when.
+    assert "Tess Team: changed" in page
+    assert "Waiting" not in page.split("Change history")[0] or "Accepted" in page
+
+
+def test_a_not_yet_without_feedback_is_refused_with_a_message(client, make_user, nomination):
+    client.force_login(make_user(Role.PROGRAMME_ADMIN))
+    url = reverse("talentpools:nomination", args=[nomination.pk])
+    response = client.post(url, {"status": "not_yet", "feedback": ""})
+    assert response.status_code == 200
+    assert "Give feedback" in response.content.decode()
+    nomination.refresh_from_db()
+    assert nomination.status == "submitted"
+
+
+def test_self_nomination_through_the_page(client, make_user):
+    WindowFactory()
+    person = make_user()
+    client.force_login(person)
+    response = client.post(reverse("talentpools:nominate_self"), NOMINATION)
+    assert response.status_code == 302
+    assert Nomination.objects.get(nominee=person).route == "self"
+
+
+def test_nominating_with_no_window_open_says_so(client, make_user):
+    person = make_user()
+    client.force_login(person)
+    response = client.post(reverse("talentpools:nominate_self"), NOMINATION)
+    assert "No nomination window is open today" in response.content.decode()
+    assert not Nomination.objects.exists()
+
+
+def test_a_window_cannot_close_earlier(client, make_user):
+    window = WindowFactory()
+    client.force_login(make_user(Role.SYSTEM_ADMIN))
+    response = client.post(
+        reverse("talentpools:window", args=[window.pk]),
+        {"name": window.name, "closes_on": (window.closes_on - timedelta(days=1)).isoformat()},
+    )
+    assert "only move later" in response.content.decode()
+    assert NominationWindow.objects.get().closes_on == window.closes_on
+
+
+def test_a_talent_lead_cannot_open_another_organisations_review_or_plan(client, make_user):
+    mine, theirs = OrganisationFactory(), OrganisationFactory()
+    lead = make_user({"role": Role.TALENT_LEAD, "organisation": mine})
+    review = TalentReview.objects.create(name="R", organisation=theirs, held_on=date.today())
+    client.force_login(lead)
+    assert client.get(reverse("talentpools:review", args=[review.pk])).status_code == 404
+    assert client.get(reverse("talentpools:review_export", args=[review.pk])).status_code == 404
+    assert (
+        client.get(reverse("talentpools:succession_organisation", args=[theirs.pk])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("talentpools:succession_organisation", args=[mine.pk])).status_code
+        == 200
+    )
+
+
+def test_nine_box_grid_placement_and_export(client, make_user):
+    org = OrganisationFactory()
+    lead = make_user({"role": Role.TALENT_LEAD, "organisation": org})
+    person = make_user(first_name="Grace", last_name="Hopper", profile__organisation=org)
+    client.force_login(lead)
+    response = client.post(
+        reverse("talentpools:reviews"),
+        {"name": "Autumn", "held_on": "2026-10-01", "organisation": org.pk},
+    )
+    review = TalentReview.objects.get()
+    assert response.url == reverse("talentpools:review", args=[review.pk])
+    url = reverse("talentpools:review", args=[review.pk])
+    client.post(url, {"person": person.pk, "performance": 3, "potential": 3, "note": "=Ready"})
+    client.post(url, {"person": person.pk, "performance": 2, "potential": 3, "note": "=Ready"})
+    page = client.get(url).content.decode()
+    assert 'data-box="2-3">Grace Hopper' in page
+    assert "Performance: 3 → 2" in page  # calibration history
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("talentpools:review_export", args=[review.pk])).content.decode()
+            )
+        )
+    )
+    assert rows[1][:5] == ["Grace Hopper", person.email, str(org), "2", "3"]
+    assert rows[1][5] == "'=Ready"  # no formula injection in spreadsheets
+    # Someone from another organisation cannot be placed.
+    outsider = make_user()
+    response = client.post(url, {"person": outsider.pk, "performance": 1, "potential": 1})
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+
+
+def test_succession_page_rates_each_post(client, make_user):
+    org = OrganisationFactory()
+    lead = make_user({"role": Role.TALENT_LEAD, "organisation": org})
+    successor = make_user(profile__organisation=org)
+    client.force_login(lead)
+    url = reverse("talentpools:succession_organisation", args=[org.pk])
+    client.post(url, {"action": "post", "code": "finance", "post-finance-post": "finance",
+                      "post-finance-incumbent": "J. Smith"})  # fmt: skip
+    page = client.get(url).content.decode()
+    assert page.split('id="post-finance"')[1].split("</h2>")[0].count('data-rag="red"') == 1
+    client.post(url, {"action": "successor", "code": "finance", "successor-finance-post": "finance",
+                      "successor-finance-person": successor.pk,
+                      "successor-finance-readiness": "ready_now"})  # fmt: skip
+    page = client.get(url).content.decode()
+    assert 'data-rag="green"' in page.split('id="post-finance"')[1].split("</h2>")[0]
+
+
+def test_members_see_matching_vacancies_and_express_interest(client, make_user):
+    member = MembershipFactory(role_family="finance").member
+    other = Vacancy.objects.create(
+        title="Chief Nurse", role_family="nursing", organisation=OrganisationFactory(),
+        closes_on=date.today() + timedelta(days=9), posted_on=date.today(),
+    )  # fmt: skip
+    mine = Vacancy.objects.create(
+        title="Director of Finance", role_family="finance", organisation=OrganisationFactory(),
+        closes_on=date.today() + timedelta(days=9), posted_on=date.today(),
+    )  # fmt: skip
+    client.force_login(member)
+    page = client.get(reverse("talentpools:home")).content.decode()
+    assert "Director of Finance" in page and "Chief Nurse" not in page
+    assert client.get(reverse("talentpools:vacancy", args=[other.pk])).status_code == 404
+    client.post(reverse("talentpools:vacancy", args=[mine.pk]))
+    assert mine.interests.filter(member=member).exists()
+    client.force_login(make_user())
+    assert client.post(reverse("talentpools:vacancy", args=[mine.pk])).status_code == 404
+
+
+def test_a_scheme_manager_sees_only_their_schemes_cohorts(client, make_user):
+    edp = SchemeCohort.objects.create(
+        scheme="edp", name="E", starts_on=date(2025, 1, 1), ends_on=date(2026, 6, 1)
+    )
+    hps = SchemeCohort.objects.create(
+        scheme="hps", name="H", starts_on=date(2025, 1, 1), ends_on=date(2027, 1, 1)
+    )
+    client.force_login(make_user({"role": Role.SCHEME_MANAGER, "scheme": "edp"}))
+    assert client.get(reverse("talentpools:cohort", args=[edp.pk])).status_code == 200
+    assert client.get(reverse("talentpools:cohort", args=[hps.pk])).status_code == 404
+    assert client.get(reverse("talentpools:intake", args=[2024, 9])).status_code == 404
+    admin = client.get(reverse("admin:talentpools_schemecohort_changelist")).content.decode()
+    assert "E</a>" in admin and "H</a>" not in admin
+
+
+def test_pool_page_shows_make_up_with_small_numbers_suppressed(client, make_user):
+    for _ in range(3):
+        MembershipFactory()
+    client.force_login(make_user(Role.PROGRAMME_ADMIN))
+    page = client.get(reverse("talentpools:pool")).content.decode()
+    assert "Make-up of the pool" in page
+    assert ">3</td>" not in page.split("Make-up of the pool")[1]  # 3 people: every count hidden
+
+
+def test_list_pages_use_a_bounded_number_of_queries(
+    client, make_user, django_assert_max_num_queries
+):
+    team = make_user(Role.SYSTEM_ADMIN)
+    window = WindowFactory()
+    for _ in range(15):
+        user = UserFactory()
+        MembershipFactory(member=user)
+        Nomination.objects.create(
+            window=window, nominee=user, route="self", nominated_by=user,
+            organisation=user.profile.organisation, system=user.profile.organisation.system,
+            submitted_on=date.today(), **NOMINATION,
+        )  # fmt: skip
+        Trainee.objects.create(person=user, intake=date(2024, 9, 1), specialism="finance",
+                               host_organisation=user.profile.organisation)  # fmt: skip
+    client.force_login(team)
+    for name, args, limit in [
+        ("talentpools:pool", [], 30),
+        ("talentpools:nominations", [], 15),
+        ("talentpools:home", [], 20),
+        ("talentpools:intake", [2024, 9], 25),
+        ("talentpools:succession", [], 15),
+    ]:
+        with django_assert_max_num_queries(limit):
+            assert client.get(reverse(name, args=args)).status_code == 200
