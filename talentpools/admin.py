@@ -30,6 +30,20 @@ class SchemeScopedAdmin(admin.ModelAdmin):
             return qs if Scheme.GMTS in schemes else qs.none()
         return qs.filter(Q(**{f"{self.scheme_path}__in": schemes}))
 
+    def _may_write(self, request, obj=None) -> bool:
+        if self.scheme_path == "gmts":
+            return Scheme.GMTS in permissions.managed_schemes(request.user)
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and self._may_write(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_write(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_write(request, obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "cohort":
             kwargs["queryset"] = SchemeCohort.objects.filter(

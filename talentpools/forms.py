@@ -100,7 +100,9 @@ class VacancyForm(forms.Form):
     )
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.select_related("system"))
     closes_on = _date("Closing date")
-    link = forms.URLField(required=False, label="Link to the advert", assume_scheme="https")
+    link = forms.URLField(
+        max_length=200, required=False, label="Link to the advert", assume_scheme="https"
+    )
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False
     )

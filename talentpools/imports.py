@@ -234,7 +234,7 @@ def _intake(value: str) -> date | None:
     try:
         year, month = value.split("-")
         parsed = date(int(year), int(month), 1)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     return parsed if len(year) == 4 and 1990 <= parsed.year <= 2100 else None
 

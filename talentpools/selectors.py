@@ -95,11 +95,13 @@ def cohort_list(*, user: User) -> QuerySet[SchemeCohort]:
 
 def my_vacancies(*, user: User, today: date) -> QuerySet[Vacancy]:
     """Open vacancies in the role families of the person's current pool memberships."""
-    families = PoolMembership.objects.filter(member=user, left_on__isnull=True).values(
-        "role_family"
-    )
+    current = PoolMembership.objects.filter(member=user, left_on__isnull=True)
+    matching = Q(role_family__in=current.values("role_family"))
+    # Members imported without a role family hear of every vacancy until one is recorded.
+    if current.filter(role_family="").exists():
+        matching = Q()
     return (
-        Vacancy.objects.filter(closes_on__gte=today, role_family__in=families)
+        Vacancy.objects.filter(matching, closes_on__gte=today)
         .select_related("organisation")
         .annotate(interested=Exists(user.vacancy_interests.filter(vacancy=OuterRef("pk"))))
     )
@@ -183,6 +185,10 @@ def _ethnic_group_case():
     )
 
 
+SENSITIVE = {Dimension.ETHNIC_GROUP, Dimension.SEX, Dimension.DISABILITY}
+NOT_STATED_LABELS = frozenset({"Not stated", Sex.NOT_STATED.label, Disability.NOT_STATED.label})
+
+
 def make_up(people: QuerySet[User]) -> dict:
     """The make-up of a group of people by ethnic group, sex, disability, profession and
     system, against the workforce baseline, with small numbers suppressed.
@@ -230,7 +236,12 @@ def make_up(people: QuerySet[User]) -> dict:
         keys = [k for k in (order or sorted(counts)) if k in counts]
         keys += [k for k in counts if k not in keys]
         named = [(labels.get(dimension, {}).get(k, k), counts[k]) for k in keys]
-        _, cells = breakdown(named, baselines=baselines.get(dimension))
+        _, cells = breakdown(
+            named,
+            baselines=baselines.get(dimension),
+            sensitive=dimension in SENSITIVE,
+            neutral=NOT_STATED_LABELS,
+        )
         dimensions.append((Dimension(dimension).label, cells))
     return {"total": total, "dimensions": dimensions}
 
@@ -257,9 +268,11 @@ def _participants(scheme: str, start: date, end: date) -> QuerySet[SchemePartici
 def figures(*, start: date, end: date) -> dict:
     """The talent figures of the year in review for the period start..end (inclusive)."""
     pool_counts = PoolMembership.objects.filter(pool=Pool.ASPIRANT_DIRECTORS).aggregate(
+        # At the start: members at the end of the day before it, so that
+        # start + joined - left = end.
         at_start=Count(
             "pk",
-            filter=Q(joined_on__lte=start) & (Q(left_on__isnull=True) | Q(left_on__gt=start)),
+            filter=Q(joined_on__lt=start) & (Q(left_on__isnull=True) | Q(left_on__gte=start)),
         ),
         at_end=Count(
             "pk", filter=Q(joined_on__lte=end) & (Q(left_on__isnull=True) | Q(left_on__gt=end))
@@ -287,7 +300,7 @@ def figures(*, start: date, end: date) -> dict:
 
     edp = _participants("edp", start, end).aggregate(
         participants=Count("pk"),
-        appointed=Count("pk", filter=Q(outcome=Outcome.APPOINTED, outcome_on__lte=end)),
+        appointed=Count("pk", filter=Q(outcome=Outcome.APPOINTED, outcome_on__range=(start, end))),
     )
     hps = _participants("hps", start, end).aggregate(
         participants=Count("pk"),
@@ -295,7 +308,7 @@ def figures(*, start: date, end: date) -> dict:
             "pk",
             filter=Q(
                 outcome__in=[Outcome.NEW_ROLE, Outcome.PROMOTION, Outcome.APPOINTED],
-                outcome_on__lte=end,
+                outcome_on__range=(start, end),
             ),
         ),
     )
@@ -327,8 +340,9 @@ def figures(*, start: date, end: date) -> dict:
         "completed": completers["completed"],
         "destination_known": completers["destination_known"],
         "employed_in_nhs": completers["nhs"],
-        "employed_in_nhs_share": (completers["nhs"] / completers["destination_known"])
-        if completers["destination_known"]
+        # Of everyone who completed: an unknown destination is not counted as NHS work.
+        "employed_in_nhs_share": (completers["nhs"] / completers["completed"])
+        if completers["completed"]
         else None,
     }
     return {

@@ -94,6 +94,8 @@ def nomination_submit(
     elif route == Route.NOMINATED:
         if not has_role(nominator, Role.TALENT_LEAD):
             raise ApplicationError("Only a talent lead can nominate someone.")
+        if nominee.pk == nominator.pk:
+            raise ApplicationError("To put yourself forward, use self-nomination.")
     else:
         raise ApplicationError("Choose how the nomination is made.")
     organisation = _organisation_of(nominee)
@@ -162,6 +164,8 @@ def nomination_decide(
     nomination.full_clean()
     nomination.save()
     if status == NominationStatus.ACCEPTED:
+        # Lock the person: two nominations of them accepted at once cannot both join.
+        User.objects.select_for_update().get(pk=nomination.nominee_id)
         if PoolMembership.objects.filter(
             member=nomination.nominee, pool=Pool.ASPIRANT_DIRECTORS, left_on__isnull=True
         ).exists():
@@ -260,7 +264,7 @@ def vacancy_post(
     vacancy.save()
     members = User.objects.filter(
         pool_memberships__left_on__isnull=True,
-        pool_memberships__role_family=role_family,
+        pool_memberships__role_family__in=[role_family, ""],
         is_active=True,
     ).distinct()
     for member in members:

@@ -145,6 +145,7 @@ class NominationCreateView(_NominateBase):
             User.objects.filter(is_active=True)
             .select_related("profile__organisation")
             .filter(permissions.lead_scope(request.user, "profile__"))
+            .exclude(pk=request.user.pk)
         )
 
 
@@ -477,7 +478,7 @@ class IntakeView(RoleRequiredMixin, View):
             raise Http404
         try:
             intake = date(year, month, 1)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise Http404 from None
         trainees = (
             Trainee.objects.filter(intake=intake)
@@ -677,7 +678,7 @@ class OrganisationSuccessionView(RoleRequiredMixin, View):
                     "code": code,
                     "label": label,
                     "post": post,
-                    "rag": post.rag if post else "red",
+                    "rag": post.rag if post else "",
                     "post_form": bad_form
                     if bad_form is not None and bad_form.prefix == f"post-{code}"
                     else PostForm(
@@ -701,7 +702,10 @@ class OrganisationSuccessionView(RoleRequiredMixin, View):
             {
                 "organisation": organisation,
                 "rows": rows,
-                "history": audit.history_of_many(SeniorPost, [p.pk for p in posts.values()]),
+                # The posts' trail and that of every successor named for them, removed too.
+                "history": audit.history_of_many(
+                    SeniorPost, [p.pk for p in posts.values()], referencing=True
+                ),
             },
         )
 

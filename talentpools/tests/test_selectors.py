@@ -107,6 +107,29 @@ def test_make_up_suppresses_small_groups_and_shows_the_baseline():
     assert sex == {"Female": "23", "Male": "9"}
 
 
+def test_a_group_all_in_one_category_does_not_reveal_its_members_answers():
+    group = User.objects.filter(
+        pk__in=[u.pk for u in people(12, ethnic_category="N", sex="female", disability="yes")]
+    )
+    dimensions = dict(selectors.make_up(group)["dimensions"])
+    for name in ("Ethnic group", "Sex", "Disability"):
+        assert [c.display for c in dimensions[name]] == ["*"], name
+    # Work details are not special-category data: a cohort all from one profession says so.
+    assert [c.display for c in dimensions["Profession"]] == ["12"]
+
+
+def test_the_pool_at_the_start_is_the_pool_the_day_before_so_the_year_adds_up():
+    start, end = date(2022, 4, 1), date(2023, 3, 31)
+    MembershipFactory(joined_on=start)  # joined on the first day
+    MembershipFactory(joined_on=date(2021, 1, 1), left_on=start, leave_reason="withdrew")
+    f = selectors.figures(start=start, end=end)
+    assert (
+        f["aspirant_pool_start"] + f["aspirant_pool_joined"] - f["aspirant_pool_left"]
+        == f["aspirant_pool_end"]
+    )
+    assert (f["aspirant_pool_start"], f["aspirant_pool_end"]) == (1, 1)
+
+
 def test_people_with_no_equality_answers_count_as_not_stated():
     group = User.objects.filter(pk__in=[u.pk for u in (UserFactory() for _ in range(9))])
     ethnic = dict(selectors.make_up(group)["dimensions"])["Ethnic group"]
@@ -192,4 +215,5 @@ def test_figures_for_a_financial_year(make_user):
     assert gmts["by_system"] == [{"name": "Black Country", "trainees": 3}]
     # Completed in the year: two; one destination known, in the NHS.
     assert (gmts["completed"], gmts["destination_known"], gmts["employed_in_nhs"]) == (2, 1, 1)
-    assert gmts["employed_in_nhs_share"] == 1.0
+    # The share is of everyone who completed: an unknown destination is not NHS work.
+    assert gmts["employed_in_nhs_share"] == 0.5

@@ -18,6 +18,7 @@ from ..models import (
     NominationWindow,
     PoolMembership,
     SchemeCohort,
+    SeniorPost,
     TalentReview,
     Trainee,
     Vacancy,
@@ -309,3 +310,61 @@ def test_list_pages_use_a_bounded_number_of_queries(
     ]:
         with django_assert_max_num_queries(limit):
             assert client.get(reverse(name, args=args)).status_code == 200
+
+
+def test_a_scheme_manager_cannot_write_to_another_scheme_in_the_admin(client, make_user):
+    client.force_login(make_user({"role": Role.SCHEME_MANAGER, "scheme": "edp"}))
+    assert client.get(reverse("admin:talentpools_trainee_add")).status_code == 403
+    assert client.get(reverse("admin:talentpools_placementbid_add")).status_code == 403
+    hps = SchemeCohort.objects.create(
+        scheme="hps", name="H", starts_on=date(2025, 1, 1), ends_on=date(2027, 1, 1)
+    )
+    response = client.post(
+        reverse("admin:talentpools_schemecohort_delete", args=[hps.pk]), {"post": "yes"}
+    )
+    assert response.status_code in (302, 403, 404)
+    assert SchemeCohort.objects.filter(pk=hps.pk).exists()
+
+
+def test_an_impossible_intake_is_not_found(client, make_user):
+    client.force_login(make_user(Role.SYSTEM_ADMIN))
+    assert client.get("/talent/schemes/gmts/99999999999999999999-1/").status_code == 404
+    assert client.get("/talent/schemes/gmts/2024-13/").status_code == 404
+
+
+def test_a_talent_lead_is_not_offered_themselves_to_nominate(client, make_user):
+    WindowFactory()
+    org = OrganisationFactory()
+    lead = make_user({"role": Role.TALENT_LEAD, "organisation": org}, profile__organisation=org)
+    client.force_login(lead)
+    response = client.get(reverse("talentpools:nominate"))
+    assert f'value="{lead.pk}"' not in response.content.decode()
+
+
+def test_members_imported_without_a_role_family_hear_of_every_vacancy(client, make_user):
+    member = MembershipFactory(role_family="").member
+    Vacancy.objects.create(
+        title="Medical Director", role_family="medical", organisation=OrganisationFactory(),
+        closes_on=date.today() + timedelta(days=9), posted_on=date.today(),
+    )  # fmt: skip
+    client.force_login(member)
+    assert "Medical Director" in client.get(reverse("talentpools:home")).content.decode()
+
+
+def test_succession_history_shows_successors_added_and_removed(client, make_user):
+    org = OrganisationFactory()
+    lead = make_user(
+        {"role": Role.TALENT_LEAD, "organisation": org}, first_name="Lee", last_name="Lead"
+    )
+    person = make_user(profile__organisation=org)
+    client.force_login(lead)
+    url = reverse("talentpools:succession_organisation", args=[org.pk])
+    page = client.get(url).content.decode()
+    assert "Not recorded" in page and 'data-rag="red"' not in page
+    client.post(url, {"action": "successor", "code": "medical", "successor-medical-post": "medical",
+                      "successor-medical-person": person.pk, "successor-medical-readiness": "one_to_two"})  # fmt: skip
+    successor = SeniorPost.objects.get().successors.get()
+    client.post(url, {"action": "remove", "code": "medical", "successor": successor.pk})
+    page = client.get(url).content.decode()
+    assert "Lee Lead: created (successor)" in page
+    assert "Lee Lead: deleted (successor)" in page

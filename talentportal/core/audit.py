@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.utils.text import capfirst
 from pghistory.models import Events
@@ -26,12 +27,16 @@ class Entry:
     changes: list[tuple[str, object, object]] = field(default_factory=list)
 
 
-def history_of_many(model, pks: list[int], *, limit: int = 200) -> list[Entry]:
-    """The trail of some rows of one tracked model, newest first, in two queries."""
+def history_of_many(
+    model, pks: list[int], *, referencing: bool = False, limit: int = 200
+) -> list[Entry]:
+    """The trail of some rows of one tracked model, newest first, in two queries; with
+    `referencing`, also of tracked rows that point at them (a post's successors)."""
     if not pks:
         return []
     objs = [model(pk=pk) for pk in pks]
-    events = list(Events.objects.tracks(objs).order_by("-pgh_created_at", "-pgh_id")[:limit])
+    events = Events.objects.references(objs) if referencing else Events.objects.tracks(objs)
+    events = list(events.order_by("-pgh_created_at", "-pgh_id")[:limit])
     user_ids = {
         int(e.pgh_context["user"])
         for e in events
@@ -47,7 +52,7 @@ def history_of_many(model, pks: list[int], *, limit: int = 200) -> list[Entry]:
         user = (e.pgh_context or {}).get("user")
         who = names.get(int(user)) if str(user or "").isdigit() else None
         if who is None:
-            who = (e.pgh_context or {}).get("command") or "the system"
+            who = (e.pgh_context or {}).get("source") or "the system"
         changes = []
         if e.pgh_label == "update" and e.pgh_diff:
             for name, (old, new) in sorted(e.pgh_diff.items()):
@@ -55,7 +60,10 @@ def history_of_many(model, pks: list[int], *, limit: int = 200) -> list[Entry]:
                     changes.append((capfirst(verbose.get(name, name)), old, new))
             if not changes:
                 continue
-        entries.append(Entry(e.pgh_created_at, who, LABELS.get(e.pgh_label, e.pgh_label), changes))
+        action = LABELS.get(e.pgh_label, e.pgh_label)
+        if e.pgh_obj_model != model._meta.label:
+            action = f"{action} ({apps.get_model(e.pgh_obj_model)._meta.verbose_name})"
+        entries.append(Entry(e.pgh_created_at, who, action, changes))
     return entries
 
 

@@ -35,11 +35,23 @@ class Cell:
 
 
 def breakdown(
-    counts: list[tuple[str, int]], *, baselines: dict[str, float] | None = None
+    counts: list[tuple[str, int]],
+    *,
+    baselines: dict[str, float] | None = None,
+    sensitive: bool = False,
+    neutral: frozenset[str] = frozenset(),
 ) -> tuple[int, list[Cell]]:
-    """(total, cells) for one dimension's counts, with small numbers suppressed."""
+    """(total, cells) for one dimension's counts, with small numbers suppressed.
+
+    `sensitive` (ethnicity, sex, disability): when everyone falls in one category the
+    breakdown would tell the answer of every named member of the group, so every count
+    is hidden, unless that category is `neutral` (such as "not stated"), which tells
+    nothing about anyone."""
     total = sum(n for _, n in counts)
     hidden = {label for label, n in counts if is_small(n)}
+    present = [label for label, n in counts if n > 0]
+    if sensitive and len(present) == 1 and present[0] not in neutral:
+        hidden = set(present)
     if len(hidden) == 1:
         others = sorted((n, label) for label, n in counts if n > 0 and label not in hidden)
         if others:

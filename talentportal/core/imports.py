@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
 
+import pghistory
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
@@ -199,7 +200,7 @@ def records_import(*, kind: str, data: bytes, dry_run: bool = False) -> ImportRe
     Raises ImportFailed listing every problem as `row N: column: message`.
     With `dry_run`, validates and returns a preview without writing.
     """
-    with transaction.atomic():
+    with transaction.atomic(), pghistory.context(source=f"import of {kind}"):
         result = _import_one(kind, data, preview_only=dry_run)
         if dry_run:
             transaction.set_rollback(True)
@@ -214,7 +215,10 @@ def records_import_many(
 
     `files` holds (kind, file name, data); errors are prefixed with the file name."""
     results = []
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        pghistory.context(source="import of " + ", ".join(n for _, n, _ in files)),
+    ):
         for kind, name, data in files:
             try:
                 # Each file is written (inside the run's transaction) before the next is
