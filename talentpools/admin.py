@@ -1,6 +1,8 @@
 """Scheme records in the admin site: the academy team sees all of them; a scheme manager
 only their own scheme's cohorts, participants, trainees and bids."""
 
+from dateutil.relativedelta import relativedelta
+from django import forms
 from django.contrib import admin
 from django.db.models import Q
 
@@ -58,8 +60,58 @@ class SchemeScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
+HPS_BANDS = {"8a", "8b", "8c", "8d"}
+
+
+class CohortForm(forms.ModelForm):
+    """EDP cohorts run 12 to 24 months; HPS cohorts 24 months."""
+
+    class Meta:
+        model = SchemeCohort
+        fields = ["scheme", "name", "starts_on", "ends_on", "systems"]
+
+    def clean(self):
+        data = super().clean()
+        scheme, starts, ends = data.get("scheme"), data.get("starts_on"), data.get("ends_on")
+        if scheme and starts and ends:
+            longest = starts + relativedelta(months=24)
+            shortest = starts + relativedelta(months=12 if scheme == "edp" else 23)
+            if not shortest <= ends <= longest:
+                span = "12 to 24 months" if scheme == "edp" else "24 months"
+                raise forms.ValidationError(f"A cohort of this scheme runs {span}.")
+        return data
+
+
+class ParticipantForm(forms.ModelForm):
+    """The High Potential Scheme is for staff on bands 8a to 8d."""
+
+    class Meta:
+        model = SchemeParticipant
+        fields = [
+            "cohort", "person", "target_role", "status", "left_on", "coach", "mentor", "sponsor",
+            "action_learning_facilitator", "outcome", "outcome_on", "outcome_role",
+            "outcome_organisation",
+        ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        cohort, person = (
+            data.get("cohort") or self.instance.cohort_id and self.instance.cohort,
+            data.get("person"),
+        )
+        if cohort and person and cohort.scheme == "hps":
+            band = getattr(getattr(person, "profile", None), "band", "")
+            if band not in HPS_BANDS:
+                raise forms.ValidationError(
+                    f"{person} is on band {band or 'unknown'}; the High Potential Scheme is "
+                    "for bands 8a to 8d."
+                )
+        return data
+
+
 class ParticipantInline(admin.TabularInline):
     model = SchemeParticipant
+    form = ParticipantForm
     fields = ["person", "target_role", "status", "outcome", "outcome_on"]
     raw_id_fields = ["person"]
     extra = 0
@@ -68,6 +120,7 @@ class ParticipantInline(admin.TabularInline):
 
 @admin.register(SchemeCohort)
 class SchemeCohortAdmin(SchemeScopedAdmin):
+    form = CohortForm
     scheme_path = "scheme"
     list_display = ["name", "scheme", "starts_on", "ends_on"]
     list_filter = ["scheme"]
@@ -82,6 +135,7 @@ class MilestoneInline(admin.TabularInline):
 
 @admin.register(SchemeParticipant)
 class SchemeParticipantAdmin(SchemeScopedAdmin):
+    form = ParticipantForm
     scheme_path = "cohort__scheme"
     list_display = ["person", "cohort", "status", "outcome"]
     list_filter = ["cohort__scheme", "status", "outcome"]

@@ -593,7 +593,10 @@ class WorkforceBaseline(models.Model):
     """The workforce's make-up the team compares pipelines with (per cent of staff)."""
 
     dimension = models.CharField(max_length=20, choices=Dimension.choices)
-    category = models.CharField(max_length=150)
+    category = models.CharField(
+        max_length=150,
+        help_text="Exactly as the make-up tables name it, e.g. 'Asian or Asian British'.",
+    )
     percent = models.DecimalField(
         max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )

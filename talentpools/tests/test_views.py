@@ -368,3 +368,22 @@ def test_succession_history_shows_successors_added_and_removed(client, make_user
     page = client.get(url).content.decode()
     assert "Lee Lead: created (successor)" in page
     assert "Lee Lead: deleted (successor)" in page
+
+
+def test_the_admin_keeps_scheme_rules(client, make_user):
+    client.force_login(make_user(Role.SYSTEM_ADMIN))
+    response = client.post(reverse("admin:talentpools_schemecohort_add"), {
+        "scheme": "edp", "name": "Too short", "starts_on": "2026-01-01", "ends_on": "2026-06-01",
+        "participants-TOTAL_FORMS": 0, "participants-INITIAL_FORMS": 0,
+    })  # fmt: skip
+    assert "runs 12 to 24 months" in response.content.decode()
+    hps = SchemeCohort.objects.create(
+        scheme="hps", name="H", starts_on=date(2025, 4, 1), ends_on=date(2027, 3, 31)
+    )
+    band_6 = make_user(profile__band="6")
+    response = client.post(reverse("admin:talentpools_schemeparticipant_add"), {
+        "cohort": hps.pk, "person": band_6.pk, "status": "active",
+        "milestones-TOTAL_FORMS": 0, "milestones-INITIAL_FORMS": 0,
+    })  # fmt: skip
+    assert "for bands 8a to 8d" in response.content.decode()
+    assert not hps.participants.exists()
