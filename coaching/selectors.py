@@ -73,23 +73,32 @@ def pending_applications() -> QuerySet:
     )
 
 
-def figures(*, kind: str, start: date, end: date) -> dict:
-    """The year-in-review figures for one service, for the period start..end inclusive.
+def figures(*, kind: str, start: date, end: date, region_id: int | None = None) -> dict:
+    """The year-in-review figures for one service, for the period start..end inclusive;
+    with `region_id`, for clients (and practitioners) working in that region.
 
     Two grouped queries (relationships, logged sessions) plus one count each for
     approvals: no per-row Python."""
+
+    def in_region(person: str) -> Q:
+        if region_id is None:
+            return Q()
+        return Q(**{f"{person}profile__organisation__system__region": region_id})
+
     offers = Q(coaches=True) if kind == Kind.COACHING else Q(mentors=True)
     practitioners_approved = Practitioner.objects.filter(
-        offers, approved_on__gte=start, approved_on__lte=end
+        offers, in_region("user__"), approved_on__gte=start, approved_on__lte=end
     ).count()
     clients_approved = (
-        Application.objects.filter(kind=kind, approved_on__gte=start, approved_on__lte=end)
+        Application.objects.filter(
+            in_region("client__"), kind=kind, approved_on__gte=start, approved_on__lte=end
+        )
         .values("client")
         .distinct()
         .count()
     )
     started = Q(started_on__isnull=False)
-    rel = Relationship.objects.filter(kind=kind).aggregate(
+    rel = Relationship.objects.filter(in_region("client__"), kind=kind).aggregate(
         commenced=Count("pk", filter=started & Q(started_on__gte=start, started_on__lte=end)),
         active=Count(
             "pk",
@@ -108,7 +117,10 @@ def figures(*, kind: str, start: date, end: date) -> dict:
         ),
     )
     logged = LoggedSession.objects.filter(
-        relationship__kind=kind, held_on__gte=start, held_on__lte=end
+        in_region("relationship__client__"),
+        relationship__kind=kind,
+        held_on__gte=start,
+        held_on__lte=end,
     ).aggregate(
         hours=Sum("hours"),
         sessions=Count("pk"),

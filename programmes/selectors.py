@@ -171,3 +171,96 @@ def waiting_list(*, target) -> QuerySet:
         .select_related("person", "organisation")
         .order_by("status", "waitlist_position", "created_at", "id")
     )
+
+
+# Figures for the year in review ----------------------------------------------------------
+
+# A booking counts on every session it covers in every status but the waiting list's
+# (waiting, offered, offer expired, removed from the list).
+BOOKED = ("confirmed", "cancelled", "organiser_cancelled")
+BAME = tuple(sorted("DEFGHJKLMNPRS"))
+
+_FIGURES_SQL = """
+WITH s AS (
+    SELECT s.id, s.cohort_id, p.workstream_id
+    FROM programmes_session s JOIN programmes_programme p ON p.id = s.programme_id
+    WHERE s.starts_at >= %(start)s AND s.starts_at < %(end)s AND s.status <> 'cancelled'
+      AND (%(region)s::bigint IS NULL OR p.region_id = %(region)s::bigint)
+), pairs AS (
+    SELECT s.id AS session_id, s.workstream_id, b.id AS booking_id, b.status, b.system_id,
+           b.ethnic_category, b.staff_group
+    FROM s JOIN programmes_booking b ON b.session_id = s.id
+    UNION ALL
+    SELECT s.id, s.workstream_id, b.id, b.status, b.system_id, b.ethnic_category, b.staff_group
+    FROM s JOIN programmes_booking b ON b.cohort_id = s.cohort_id
+    WHERE s.cohort_id IS NOT NULL
+)
+SELECT GROUPING(pairs.workstream_id) AS g_ws, GROUPING(pairs.system_id) AS g_sys,
+       pairs.workstream_id, pairs.system_id,
+       COUNT(*) FILTER (WHERE pairs.status IN %(booked)s) AS bookings,
+       COUNT(*) FILTER (WHERE pairs.status = 'cancelled') AS cancellations,
+       COUNT(r.id) FILTER (WHERE r.attendance = 'attended') AS attendances,
+       COUNT(r.id) FILTER (WHERE r.attendance = 'did_not_attend') AS did_not_attend,
+       COUNT(r.id) FILTER (WHERE r.attendance = 'attended' AND pairs.ethnic_category IN %(bame)s)
+           AS bame,
+       COUNT(r.id) FILTER (WHERE r.attendance = 'attended' AND pairs.ethnic_category <> 'Z')
+           AS ethnicity_stated,
+       COUNT(r.id) FILTER (WHERE r.attendance = 'attended' AND pairs.staff_group = 'clinical')
+           AS clinical,
+       COUNT(r.id) FILTER (WHERE r.attendance = 'attended' AND pairs.staff_group <> '')
+           AS staff_group_stated
+FROM pairs
+LEFT JOIN programmes_registerentry r
+       ON r.booking_id = pairs.booking_id AND r.session_id = pairs.session_id
+GROUP BY GROUPING SETS ((), (pairs.workstream_id), (pairs.system_id))
+"""
+
+_SESSIONS_SQL = """
+SELECT GROUPING(p.workstream_id) AS g_ws, p.workstream_id, COUNT(*) AS sessions
+FROM programmes_session s JOIN programmes_programme p ON p.id = s.programme_id
+WHERE s.starts_at >= %(start)s AND s.starts_at < %(end)s AND s.status <> 'cancelled'
+  AND (%(region)s::bigint IS NULL OR p.region_id = %(region)s::bigint)
+GROUP BY GROUPING SETS ((), (p.workstream_id))
+"""
+
+
+def intervention_figures(*, start: datetime, end: datetime, region_id: int | None) -> dict:
+    """The year's interventions: sessions starting in [start, end) not cancelled by the
+    organiser, the bookings on them, attendance and reach, in two grouped queries.
+
+    Returns raw counts by workstream id and system id; the report names them."""
+    from django.db import connection
+
+    params = {"start": start, "end": end, "region": region_id, "booked": BOOKED, "bame": BAME}
+    with connection.cursor() as cursor:
+        cursor.execute(_SESSIONS_SQL, params)
+        sessions = {("ws", r[1]) if r[0] == 0 else "all": r[2] for r in cursor.fetchall()}
+        cursor.execute(_FIGURES_SQL, params)
+        columns = [c[0] for c in cursor.description]
+        rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+    total = next((r for r in rows if r["g_ws"] == 1 and r["g_sys"] == 1), None)
+    return {
+        "sessions": sessions.get("all", 0),
+        "sessions_by_workstream": {k[1]: v for k, v in sessions.items() if k != "all"},
+        "total": total,
+        "by_workstream": {r["workstream_id"]: r for r in rows if r["g_ws"] == 0},
+        "by_system": {r["system_id"]: r for r in rows if r["g_sys"] == 0},
+    }
+
+
+def approved_quotes(*, start: datetime, end: datetime, region_id: int | None, limit: int = 12):
+    """Participants' comments the team approved for publication, without names."""
+    from .models import Evaluation
+
+    qs = Evaluation.objects.filter(
+        approved_for_publication=True, submitted_at__gte=start, submitted_at__lt=end
+    ).exclude(comments="")
+    if region_id is not None:
+        qs = qs.filter(
+            Q(booking__session__programme__region=region_id)
+            | Q(booking__cohort__programme__region=region_id)
+        )
+    rows = qs.order_by("-rating", "-submitted_at").values_list(
+        "comments", "booking__session__programme__title", "booking__cohort__programme__title"
+    )[:limit]
+    return [{"text": text, "programme": a or b or ""} for text, a, b in rows]

@@ -257,17 +257,25 @@ def pool_members(*, on: date, pool: str = Pool.ASPIRANT_DIRECTORS) -> QuerySet[P
 # Figures ----------------------------------------------------------------------------------
 
 
-def _participants(scheme: str, start: date, end: date) -> QuerySet[SchemeParticipant]:
+def _participants(scheme: str, start: date, end: date, region: Q) -> QuerySet[SchemeParticipant]:
     """Participants of a scheme's cohorts running during the period who had not left
     before it began."""
     return SchemeParticipant.objects.filter(
-        cohort__scheme=scheme, cohort__starts_on__lte=end, cohort__ends_on__gte=start
+        region, cohort__scheme=scheme, cohort__starts_on__lte=end, cohort__ends_on__gte=start
     ).filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
 
 
-def figures(*, start: date, end: date) -> dict:
-    """The talent figures of the year in review for the period start..end (inclusive)."""
-    pool_counts = PoolMembership.objects.filter(pool=Pool.ASPIRANT_DIRECTORS).aggregate(
+def figures(*, start: date, end: date, region_id: int | None = None) -> dict:
+    """The talent figures of the year in review for the period start..end (inclusive); with
+    `region_id`, of that region's systems (pool and nominations by the system recorded on
+    them, scheme participants by their organisation, trainees by their host)."""
+
+    def in_region(path: str) -> Q:
+        return Q() if region_id is None else Q(**{f"{path}__region": region_id})
+
+    pool_counts = PoolMembership.objects.filter(
+        in_region("system"), pool=Pool.ASPIRANT_DIRECTORS
+    ).aggregate(
         # At the start: members at the end of the day before it, so that
         # start + joined - left = end.
         at_start=Count(
@@ -282,7 +290,7 @@ def figures(*, start: date, end: date) -> dict:
         appointed=Count("pk", filter=Q(left_on__range=(start, end), leave_reason="appointed")),
     )
 
-    nominations = Nomination.objects.filter(submitted_on__range=(start, end))
+    nominations = Nomination.objects.filter(in_region("system"), submitted_on__range=(start, end))
     grouped = {
         (r["route"], r["status"]): r["n"]
         for r in nominations.values("route", "status").annotate(n=Count("pk")).order_by()
@@ -298,11 +306,12 @@ def figures(*, start: date, end: date) -> dict:
         s: sum(n for (_, st), n in grouped.items() if st == s) for s in NominationStatus.values
     }
 
-    edp = _participants("edp", start, end).aggregate(
+    person_region = in_region("person__profile__organisation__system")
+    edp = _participants("edp", start, end, person_region).aggregate(
         participants=Count("pk"),
         appointed=Count("pk", filter=Q(outcome=Outcome.APPOINTED, outcome_on__range=(start, end))),
     )
-    hps = _participants("hps", start, end).aggregate(
+    hps = _participants("hps", start, end, person_region).aggregate(
         participants=Count("pk"),
         new_role=Count(
             "pk",
@@ -314,7 +323,8 @@ def figures(*, start: date, end: date) -> dict:
     )
     hps["new_role_share"] = (hps["new_role"] / hps["participants"]) if hps["participants"] else None
 
-    active = Trainee.objects.filter(intake__lte=end).filter(
+    trainees = Trainee.objects.filter(in_region("host_organisation__system"))
+    active = trainees.filter(intake__lte=end).filter(
         Q(completed_on__isnull=True) | Q(completed_on__gte=start)
     )
 
@@ -325,7 +335,7 @@ def figures(*, start: date, end: date) -> dict:
         ]
 
     specialisms = dict(Specialism.choices)
-    completers = Trainee.objects.filter(
+    completers = trainees.filter(
         status=TraineeStatus.COMPLETED, completed_on__range=(start, end)
     ).aggregate(
         completed=Count("pk"),

@@ -1,4 +1,5 @@
-"""The header navigation: each item names the roles that see it.
+"""The header navigation: each item names the roles that see it. (The admin site is
+linked beside the account links, for staff: the navigation has no room for it.)
 
 Feature apps add their entries here as they land; an empty `roles` means every
 signed-in person (every person is a participant).
@@ -49,9 +50,9 @@ ITEMS: tuple[NavItem, ...] = (
         ),
     ),
     NavItem(
-        "Admin site",
-        "admin:index",
-        frozenset({Role.SYSTEM_ADMIN, Role.PROGRAMME_ADMIN, Role.SCHEME_MANAGER}),
+        "Reports",
+        "reporting:index",
+        frozenset({Role.REPORT_TEAM, Role.PROGRAMME_ADMIN, Role.SYSTEM_ADMIN}),
     ),
 )
 

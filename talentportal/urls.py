@@ -16,6 +16,7 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("coaching/", include("coaching.urls")),
     path("talent/", include("talentpools.urls")),
+    path("reporting/", include("reporting.urls")),
     path("", include("talentportal.directory.urls")),
 ]
 

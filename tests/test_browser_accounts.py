@@ -58,14 +58,14 @@ ROLE_NAV = [
     ("coach", (Role.COACH,), [*EVERYONE]),
     ("mentor", (Role.MENTOR,), [*EVERYONE]),
     ("programmes", (Role.PROGRAMME_ADMIN,),
-     [*EVERYONE, "Registers", "Organisations", "Admin site"]),
+     [*EVERYONE, "Registers", "Organisations", "Reports"]),
     ("talentlead", ("org_lead",), [*EVERYONE, "People", "Organisations"]),
     ("systemlead", ("system_lead",), [*EVERYONE, "People", "Organisations"]),
     ("schemes", ({"role": Role.SCHEME_MANAGER, "scheme": "edp"},),
-     [*EVERYONE, "Organisations", "Admin site"]),
-    ("reports", (Role.REPORT_TEAM,), [*EVERYONE, "Organisations"]),
+     [*EVERYONE, "Organisations"]),
+    ("reports", (Role.REPORT_TEAM,), [*EVERYONE, "Organisations", "Reports"]),
     ("admin", (Role.SYSTEM_ADMIN,),
-     [*EVERYONE, "Registers", "People", "Organisations", "Admin site"]),
+     [*EVERYONE, "Registers", "People", "Organisations", "Reports"]),
 ]  # fmt: skip
 
 

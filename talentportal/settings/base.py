@@ -284,7 +284,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint reports every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # Programmes: booking rules the academy can tune.
@@ -323,6 +328,16 @@ CELERY_BEAT_SCHEDULE.update(
         "coaching-daily": {
             "task": "coaching.tasks.coaching_daily_task",
             "schedule": crontab(hour=6, minute=30),
+        },
+    }
+)
+
+# The year in review: PDFs are built by Celery; the sweep requeues lost dispatches.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reporting-sweep": {
+            "task": "reporting.tasks.report_sweep_task",
+            "schedule": timedelta(minutes=1),
         },
     }
 )

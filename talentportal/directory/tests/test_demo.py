@@ -23,12 +23,13 @@ def test_load_demo_builds_the_same_lived_in_region_every_time(db):
 
     from coaching.models import Application, Practitioner, Relationship
     from programmes.models import Booking, Programme
+    from reporting.models import YearInReview
     from talentpools import models as talent
 
     for model in (
         Relationship, Application, Practitioner, Booking, Programme, talent.Nomination,
         talent.NominationWindow, talent.Vacancy, talent.SchemeCohort, talent.PlacementBid,
-        talent.TalentReview, talent.SeniorPost, talent.WorkforceBaseline, User,
+        talent.TalentReview, talent.SeniorPost, talent.WorkforceBaseline, YearInReview, User,
     ):  # fmt: skip
         model.objects.all().delete()
     call_command("load_demo", people=40)

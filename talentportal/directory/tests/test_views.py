@@ -105,16 +105,21 @@ EVERYONE_NAV = ["Home", "Programmes", "My bookings", "Coaching", "Talent"]
 EXPECTED_NAV = {
     "participant": [*EVERYONE_NAV],
     "coach": [*EVERYONE_NAV],
-    "programme_admin": [*EVERYONE_NAV, "Registers", "Organisations", "Admin site"],
+    "programme_admin": [
+        *EVERYONE_NAV,
+        "Registers",
+        "Organisations",
+        "Reports",
+    ],
     "talent_lead_org": [*EVERYONE_NAV, "People", "Organisations"],
-    "scheme_manager": [*EVERYONE_NAV, "Organisations", "Admin site"],
-    "report_team": [*EVERYONE_NAV, "Organisations"],
+    "scheme_manager": [*EVERYONE_NAV, "Organisations"],
+    "report_team": [*EVERYONE_NAV, "Organisations", "Reports"],
     "system_admin": [
         *EVERYONE_NAV,
         "Registers",
         "People",
         "Organisations",
-        "Admin site",
+        "Reports",
     ],
 }
 
@@ -274,3 +279,11 @@ def test_administrators_reach_a_persons_roles_from_the_people_list(client, make_
     page = client.get(reverse("directory:person_list")).content.decode()
     assert person.email in page
     assert roles_url not in page
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_the_admin_site_is_linked_beside_the_account_links_for_its_users(client_as, role):
+    client, _ = client_as(role)
+    page = client.get("/").content.decode()
+    linked = f'href="{reverse("admin:index")}"' in page
+    assert linked == (role in {"system_admin", "programme_admin", "scheme_manager"})

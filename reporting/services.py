@@ -1,0 +1,138 @@
+"""Every write of the year in review: the team's words, entered figures, and PDF builds."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from talentportal.core.errors import ApplicationError
+from talentportal.directory.models import Region, User
+
+from .models import EnteredFigure, ReportFile, YearInReview
+
+logger = logging.getLogger(__name__)
+
+NARRATIVE_FIELDS = [
+    "title", "foreword_chair", "foreword_director", "executive_summary",
+    *[name for name, _ in YearInReview.THEMES], "team", "looking_ahead", "bame_baseline",
+    "clinical_baseline",
+]  # fmt: skip
+
+
+def review_ensure(*, year: int, region: Region) -> YearInReview:
+    review, _ = YearInReview.objects.get_or_create(year=year, region=region)
+    return review
+
+
+@transaction.atomic
+def review_update(*, review: YearInReview, **fields) -> YearInReview:
+    unknown = set(fields) - set(NARRATIVE_FIELDS)
+    if unknown:
+        raise ApplicationError(f"Unknown parts of the review: {', '.join(sorted(unknown))}.")
+    review = YearInReview.objects.select_for_update().get(pk=review.pk)
+    for name, value in fields.items():
+        setattr(review, name, value.strip() if isinstance(value, str) else value)
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def entered_figure_set(*, review: YearInReview, name: str, value, source: str) -> EnteredFigure:
+    name, source = name.strip(), source.strip()
+    if not source:
+        raise ApplicationError("Say where the figure comes from.")
+    figure, _ = EnteredFigure.objects.update_or_create(
+        review=review, name=name, defaults={"value": value, "source": source}
+    )
+    figure.full_clean()
+    return figure
+
+
+@transaction.atomic
+def entered_figure_remove(*, figure: EnteredFigure) -> None:
+    figure.delete()
+
+
+def _dispatch(file_id: int) -> None:
+    from .tasks import report_render_task
+
+    try:
+        report_render_task.delay(file_id)
+    except Exception as exc:  # the broker is down: the sweep queues it again
+        logger.warning("could not queue report %s (%s); the sweep will retry", file_id, exc)
+
+
+def pdf_request(*, review: YearInReview, user: User, now: datetime) -> ReportFile:
+    """Ask Celery for a PDF of the review; while one is queued or rendering, that one is
+    returned instead of starting a duplicate."""
+    existing = review.files.filter(status__in=["queued", "rendering"]).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            report = ReportFile.objects.create(review=review, requested_by=user, requested_at=now)
+            transaction.on_commit(lambda: _dispatch(report.pk))
+    except IntegrityError:  # someone asked at the same moment: theirs is the one
+        return review.files.get(status__in=["queued", "rendering"])
+    return report
+
+
+def pdf_render(*, file_id: int, now_func) -> ReportFile | None:
+    """Build one PDF: queued → rendering → ready (or failed, with the reason).
+
+    Idempotent: a file that is no longer queued is left alone, so a redelivered task
+    does nothing."""
+    from . import pdf, selectors
+
+    with transaction.atomic():
+        report = ReportFile.objects.select_for_update(skip_locked=True).filter(pk=file_id).first()
+        if report is None or report.status != ReportFile.Status.QUEUED:
+            return report
+        report.status = ReportFile.Status.RENDERING
+        report.started_at = now_func()
+        report.save(update_fields=["status", "started_at"])
+    try:
+        snapshot = selectors.review_snapshot(review=report.review)
+        content, pages = pdf.render(snapshot)
+    except Exception as exc:  # any failure is shown to the team, who can retry
+        logger.exception("report %s failed", file_id)
+        ReportFile.objects.filter(pk=file_id).update(
+            status=ReportFile.Status.FAILED,
+            finished_at=now_func(),
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        return ReportFile.objects.get(pk=file_id)
+    with transaction.atomic():
+        report = ReportFile.objects.select_for_update().get(pk=file_id)
+        name = f"year-in-review-{report.review.year}-{report.pk}.pdf"
+        report.pdf.save(name, ContentFile(content), save=False)
+        report.snapshot = snapshot
+        report.pages = pages
+        report.status = ReportFile.Status.READY
+        report.finished_at = now_func()
+        report.save()
+    return report
+
+
+def pdf_sweep(*, now: datetime) -> dict:
+    """Queue again builds whose dispatch was lost (Redis down), and fail builds whose worker
+    died mid-render, so the team can retry."""
+    stale = ReportFile.objects.filter(
+        status=ReportFile.Status.RENDERING, started_at__lt=now - timedelta(minutes=10)
+    ).update(
+        status=ReportFile.Status.FAILED,
+        finished_at=now,
+        error="The build stopped before finishing (the worker was interrupted).",
+    )
+    queued = list(
+        ReportFile.objects.filter(
+            status=ReportFile.Status.QUEUED, requested_at__lt=now - timedelta(minutes=1)
+        ).values_list("pk", flat=True)
+    )
+    for pk in queued:
+        _dispatch(pk)
+    return {"requeued": len(queued), "failed": stale}

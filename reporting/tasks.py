@@ -1,0 +1,15 @@
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(time_limit=300, soft_time_limit=280)
+def report_render_task(file_id: int) -> str | None:
+    report = services.pdf_render(file_id=file_id, now_func=timezone.now)
+    return report.status if report else None
+
+
+@shared_task(time_limit=60)
+def report_sweep_task() -> dict:
+    return services.pdf_sweep(now=timezone.now())

@@ -1,0 +1,190 @@
+"""The year in review's interventions figures: period boundaries in UK time, what counts as
+a booking, and an independent recount on generated data."""
+
+import random
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from programmes.models import Booking, RegisterEntry, Session
+from programmes.tests.factories import CohortFactory, ProgrammeFactory, SessionFactory
+from reporting.selectors import annual_report, default_region
+from talentportal.directory.models import BAME_CODES, IntegratedCareSystem, Region
+from talentportal.directory.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+
+
+def book(session_or_cohort, status="confirmed", attendance=None, ethnic="A", staff_group="clinical",
+         system=None):  # fmt: skip
+    target = (
+        {"session": session_or_cohort}
+        if isinstance(session_or_cohort, Session)
+        else {"cohort": session_or_cohort}
+    )
+    booking = Booking.objects.create(
+        person=UserFactory(), status=status, created_at=datetime(2022, 1, 1, tzinfo=LONDON),
+        ethnic_category=ethnic, staff_group=staff_group,
+        system=system or IntegratedCareSystem.objects.get(name="Black Country"), **target,
+    )  # fmt: skip
+    if attendance is not None:
+        sessions = (
+            [session_or_cohort] if "session" in target else list(session_or_cohort.sessions.all())
+        )
+        for s in sessions:
+            RegisterEntry.objects.create(booking=booking, session=s, attendance=attendance)
+    return booking
+
+
+def at(*args):
+    return datetime(*args, tzinfo=LONDON)
+
+
+def test_a_session_at_half_past_midnight_on_1_april_belongs_to_the_new_year():
+    SessionFactory(starts_at=at(2023, 4, 1, 0, 30))  # 23:30 UTC on 31 March
+    SessionFactory(starts_at=at(2023, 3, 31, 23, 30))
+    SessionFactory(starts_at=at(2022, 4, 1, 0, 0))
+    assert annual_report(year=2022)["interventions"]["sessions_delivered"] == 2
+    assert annual_report(year=2023)["interventions"]["sessions_delivered"] == 1
+
+
+def test_what_counts_as_a_booking_an_attendance_and_a_cancellation():
+    session = SessionFactory(starts_at=at(2022, 6, 1, 10))
+    book(session, attendance="attended")
+    book(session, attendance="attended", ethnic="H", staff_group="non_clinical")
+    book(session, attendance="did_not_attend")
+    book(session, status="cancelled")
+    book(session, status="waitlisted")
+    book(session, status="removed")
+    cancelled = SessionFactory(starts_at=at(2022, 6, 2, 10), status="cancelled")
+    book(cancelled, status="organiser_cancelled")
+    i = annual_report(year=2022)["interventions"]
+    assert (
+        i["sessions_delivered"],
+        i["bookings"],
+        i["attendances"],
+        i["did_not_attend"],
+        i["cancellations"],
+    ) == (1, 4, 2, 1, 1)
+    assert i["attendance_rate"] == 0.5
+    assert i["reach"]["bame_share"] == 0.5
+    assert i["reach"]["clinical_share"] == 0.5
+    ld = next(w for w in i["by_workstream"] if w["workstream"] == "Leadership Development")
+    assert ld == {"workstream": "Leadership Development", "sessions_delivered": 1, "bookings": 4,
+                  "attendances": 2, "average_attendance": 2.0}  # fmt: skip
+    bc = next(s for s in i["by_system"] if s["system"] == "Black Country")
+    assert (bc["attendances"], bc["did_not_attend"]) == (2, 1)
+
+
+def test_a_cohort_booking_counts_on_each_of_its_sessions_in_the_year():
+    cohort = CohortFactory(dates=0)
+    for day in (at(2023, 3, 20, 10), at(2023, 3, 27, 10), at(2023, 4, 3, 10)):
+        Session.objects.create(programme=cohort.programme, cohort=cohort, starts_at=day,
+                               ends_at=day + timedelta(hours=3), capacity=4)  # fmt: skip
+    book(cohort, attendance="attended")
+    i = annual_report(year=2022)["interventions"]
+    assert (i["sessions_delivered"], i["bookings"], i["attendances"]) == (2, 2, 2)
+
+
+def test_no_stated_ethnicity_means_no_share_rather_than_zero():
+    book(SessionFactory(starts_at=at(2022, 6, 1, 10)), attendance="attended", ethnic="Z")
+    assert annual_report(year=2022)["interventions"]["reach"]["bame_share"] is None
+
+
+def test_the_report_has_exactly_the_published_keys():
+    report = annual_report(year=2022)
+    assert set(report) >= {
+        "year",
+        "period",
+        "interventions",
+        "coaching",
+        "mentoring",
+        "talent",
+        "entered",
+    }
+    assert report["period"] == {"start": "2022-04-01", "end": "2023-03-31"}
+    assert set(report["interventions"]) == {
+        "sessions_delivered", "bookings", "attendances", "did_not_attend", "cancellations",
+        "attendance_rate", "by_workstream", "by_system", "reach",
+    }  # fmt: skip
+    assert set(report["interventions"]["reach"]) == {
+        "bame_share",
+        "bame_baseline",
+        "clinical_share",
+        "clinical_baseline",
+    }
+    keys = {"practitioners_approved", "clients_approved", "relationships_commenced", "relationships_active",
+            "relationships_completed", "hours_logged", "sessions_logged", "clients_with_sessions"}  # fmt: skip
+    assert set(report["coaching"]) == keys == set(report["mentoring"])
+    assert set(report["talent"]) == {
+        "aspirant_pool_start",
+        "aspirant_pool_end",
+        "nominations",
+        "edp",
+        "hps",
+        "gmts",
+    }
+
+
+def test_another_regions_programmes_are_not_counted():
+    SessionFactory(
+        starts_at=at(2022, 6, 1, 10),
+        programme=ProgrammeFactory(region=Region.objects.get(name="London")),
+    )
+    assert annual_report(year=2022)["interventions"]["sessions_delivered"] == 0
+    assert (
+        annual_report(year=2022, region=Region.objects.get(name="London"))["interventions"][
+            "sessions_delivered"
+        ]
+        == 1
+    )
+
+
+def test_the_figures_equal_an_independent_recount_on_generated_data():
+    rng = random.Random(20221)
+    systems = list(IntegratedCareSystem.objects.filter(region=default_region()))
+    programmes = [ProgrammeFactory() for _ in range(3)]
+    sessions = []
+    for _ in range(25):
+        start = at(2022, 3, 25, 9) + timedelta(days=rng.randint(0, 380), hours=rng.randint(0, 14))
+        sessions.append(SessionFactory(programme=rng.choice(programmes), starts_at=start,
+                                       status=rng.choice(["scheduled", "delivered", "delivered", "cancelled"])))  # fmt: skip
+    for _ in range(160):
+        status = rng.choice(["confirmed"] * 6 + ["cancelled", "waitlisted", "expired", "offered"])
+        attendance = (
+            rng.choice(["attended", "attended", "did_not_attend", ""])
+            if status == "confirmed"
+            else None
+        )
+        book(rng.choice(sessions), status=status, attendance=attendance, ethnic=rng.choice("AAABHMNZ"),
+             staff_group=rng.choice(["clinical", "non_clinical", ""]), system=rng.choice(systems))  # fmt: skip
+
+    # The recount walks every row in Python, independently of the report's SQL.
+    start, end = at(2022, 4, 1), at(2023, 4, 1)
+    counted = [
+        s for s in Session.objects.all() if start <= s.starts_at < end and s.status != "cancelled"
+    ]
+    pairs = [
+        b
+        for b in Booking.objects.all()
+        if b.session in counted and b.status in ("confirmed", "cancelled", "organiser_cancelled")
+    ]
+    entries = [e for e in RegisterEntry.objects.select_related("booking") if e.session in counted]
+    attended = [e for e in entries if e.attendance == "attended"]
+    i = annual_report(year=2022)["interventions"]
+    assert i["sessions_delivered"] == len(counted)
+    assert i["bookings"] == len(pairs)
+    assert i["cancellations"] == sum(b.status == "cancelled" for b in pairs)
+    assert i["attendances"] == len(attended)
+    assert i["did_not_attend"] == sum(e.attendance == "did_not_attend" for e in entries)
+    stated = [e for e in attended if e.booking.ethnic_category != "Z"]
+    assert i["reach"]["bame_share"] == pytest.approx(
+        sum(e.booking.ethnic_category in BAME_CODES for e in stated) / len(stated)
+    )
+    for row in i["by_system"]:
+        mine = [e for e in entries if e.booking.system and e.booking.system.name == row["system"]]
+        assert row["attendances"] == sum(e.attendance == "attended" for e in mine), row
+        assert row["did_not_attend"] == sum(e.attendance == "did_not_attend" for e in mine), row
+    assert i["attendances"] > 20  # the generated year is not empty

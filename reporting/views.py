@@ -1,0 +1,170 @@
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from talentportal.core.errors import ApplicationError
+from talentportal.core.periods import financial_year
+from talentportal.core.views import parse_id
+from talentportal.directory.models import Region, Role
+from talentportal.directory.permissions import ACADEMY_TEAM, RoleRequiredMixin
+
+from . import selectors, services
+from .forms import EnteredFigureForm, ReviewForm
+from .models import ReportFile
+
+REPORTERS = ACADEMY_TEAM | {Role.REPORT_TEAM}
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _year(year: int) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404
+    return year
+
+
+def _region(request) -> Region:
+    name = request.GET.get("region")
+    if not name:
+        return selectors.default_region()
+    region = Region.objects.filter(name__iexact=name).first()
+    if region is None:
+        raise Http404
+    return region
+
+
+class IndexView(RoleRequiredMixin, View):
+    required_roles = REPORTERS
+
+    def get(self, request):
+        current = financial_year(timezone.localdate())[0].year
+        return redirect("reporting:annual", year=current)
+
+
+class AnnualReportView(RoleRequiredMixin, View):
+    """The year's figures with charts, year-on-year change and links to what lies beneath."""
+
+    required_roles = REPORTERS
+
+    def get(self, request, year):
+        year = _year(year)
+        region = selectors.default_region()
+        review = services.review_ensure(year=year, region=region)
+        figures = selectors.annual_report(year=year, region=region)
+        previous = selectors.annual_report(year=year - 1, region=region)
+        return render(
+            request,
+            "reporting/annual.html",
+            {
+                "year": year,
+                "review": review,
+                "f": figures,
+                "yoy": selectors.year_on_year(figures, previous),
+                "files": review.files.select_related("requested_by")[:10],
+                "years": range(year - 3, year + 2),
+            },
+        )
+
+
+class AnnualDataView(RoleRequiredMixin, View):
+    """The figures as JSON or CSV, for the report team's own tools."""
+
+    required_roles = REPORTERS
+
+    def get(self, request, year, fmt):
+        report = selectors.annual_report(year=_year(year), region=_region(request))
+        if fmt == "json":
+            return JsonResponse(report, json_dumps_params={"indent": 2})
+        response = HttpResponse(
+            selectors.report_csv(report), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="year-in-review-{year}.csv"'
+        return response
+
+
+class ReviewEditView(RoleRequiredMixin, View):
+    """The team's words for the year, the workforce baselines and the entered figures."""
+
+    required_roles = REPORTERS
+    template_name = "reporting/review_edit.html"
+
+    def _render(self, request, review, form=None, figure_form=None):
+        return render(
+            request,
+            self.template_name,
+            {
+                "review": review,
+                "form": form or ReviewForm(instance=review),
+                "figure_form": figure_form or EnteredFigureForm(prefix="figure"),
+                "entered": review.entered.all(),
+            },
+        )
+
+    def get(self, request, year):
+        review = services.review_ensure(year=_year(year), region=selectors.default_region())
+        return self._render(request, review)
+
+    def post(self, request, year):
+        review = services.review_ensure(year=_year(year), region=selectors.default_region())
+        if "remove" in request.POST:
+            figure = get_object_or_404(review.entered, pk=parse_id(request.POST.get("remove")))
+            services.entered_figure_remove(figure=figure)
+            messages.success(request, f"{figure.name} removed.")
+            return redirect("reporting:edit", year=year)
+        if "figure-name" in request.POST:
+            figure_form = EnteredFigureForm(request.POST, prefix="figure")
+            if figure_form.is_valid():
+                try:
+                    services.entered_figure_set(review=review, **figure_form.cleaned_data)
+                except ApplicationError as exc:
+                    figure_form.add_error(None, exc.message)
+                else:
+                    messages.success(request, "Figure saved.")
+                    return redirect("reporting:edit", year=year)
+            return self._render(request, review, figure_form=figure_form)
+        form = ReviewForm(request.POST, instance=review)
+        if form.is_valid():
+            services.review_update(review=review, **form.cleaned_data)
+            messages.success(request, "The year in review is saved.")
+            return redirect("reporting:annual", year=year)
+        return self._render(request, review, form=form)
+
+
+class PdfView(RoleRequiredMixin, View):
+    """The PDF panel: GET shows the latest builds (htmx polls it while one is in progress);
+    POST asks for a new one, or returns the one already in progress."""
+
+    required_roles = REPORTERS
+
+    def _panel(self, request, review):
+        return render(
+            request,
+            "reporting/_pdf_panel.html",
+            {"review": review, "files": review.files.select_related("requested_by")[:10]},
+        )
+
+    def get(self, request, year):
+        review = services.review_ensure(year=_year(year), region=selectors.default_region())
+        return self._panel(request, review)
+
+    def post(self, request, year):
+        review = services.review_ensure(year=_year(year), region=selectors.default_region())
+        services.pdf_request(review=review, user=request.user, now=timezone.now())
+        if request.htmx:
+            return self._panel(request, review)
+        return redirect(reverse("reporting:annual", kwargs={"year": year}) + "#pdf")
+
+
+class ReportFileView(RoleRequiredMixin, View):
+    required_roles = REPORTERS
+
+    def get(self, request, pk):
+        report = get_object_or_404(ReportFile, pk=pk, status=ReportFile.Status.READY)
+        return FileResponse(
+            report.pdf.open("rb"),
+            as_attachment=True,
+            filename=f"year-in-review-{report.review.year}-{report.pk}.pdf",
+            content_type="application/pdf",
+        )
