@@ -15,6 +15,7 @@ from coaching.selectors import figures as coaching_figures
 from programmes.models import Workstream
 from programmes.selectors import intervention_figures
 from talentpools.selectors import figures as talent_figures
+from talentportal.core.disclosure import is_small
 from talentportal.core.periods import financial_year_instants, financial_year_of
 from talentportal.directory.models import IntegratedCareSystem, Region
 
@@ -92,7 +93,10 @@ def interventions(*, year: int, region: Region, review: YearInReview | None) -> 
         "by_workstream": by_workstream,
         "by_system": by_system,
         "reach": {
-            "bame_share": _ratio(total["bame"], total["ethnicity_stated"]),
+            # An equality breakdown: hidden when either side of it is a small number.
+            "bame_share": None
+            if is_small(total["bame"]) or is_small(total["ethnicity_stated"] - total["bame"])
+            else _ratio(total["bame"], total["ethnicity_stated"]),
             "bame_baseline": _baseline(review.bame_baseline) if review else None,
             "clinical_share": _ratio(total["clinical"], total["staff_group_stated"]),
             "clinical_baseline": _baseline(review.clinical_baseline) if review else None,

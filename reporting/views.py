@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from programmes.models import Workstream
 from talentportal.core.errors import ApplicationError
 from talentportal.core.periods import financial_year
 from talentportal.core.views import parse_id
@@ -53,6 +54,10 @@ class AnnualReportView(RoleRequiredMixin, View):
         region = selectors.default_region()
         review = services.review_ensure(year=year, region=region)
         figures = selectors.annual_report(year=year, region=region)
+        ids = dict(Workstream.objects.values_list("name", "pk"))
+        catalogue = reverse("programmes:catalogue")
+        for row in figures["interventions"]["by_workstream"]:
+            row["drill_down"] = f"{catalogue}?workstream={ids.get(row['workstream'], '')}"
         previous = selectors.annual_report(year=year - 1, region=region)
         return render(
             request,
