@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.db import models
 from django.utils import timezone
 
-from .models import Cohort, CohortAllocation, Evaluation, Module, Programme, Session, Workstream
+from .models import (
+    AssessmentDimension,
+    Cohort,
+    CohortAllocation,
+    Evaluation,
+    Module,
+    Programme,
+    Session,
+    Workstream,
+)
 from .services import waitlist_fill
 
 # Joining links typed without a scheme are https.
@@ -54,6 +63,14 @@ class SessionInline(admin.TabularInline):
     show_change_link = True
 
 
+class DimensionInline(admin.TabularInline):
+    """The before-and-after self-assessment: dimensions rated 1 to 5."""
+
+    model = AssessmentDimension
+    extra = 0
+    verbose_name = "self-assessment dimension"
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(CounterSafeAdmin):
     list_display = ["title", "workstream", "format", "delivery", "published"]
@@ -61,7 +78,7 @@ class ProgrammeAdmin(CounterSafeAdmin):
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["eligible_sectors", "eligible_systems"]
-    inlines = [ModuleInline, SessionInline]
+    inlines = [ModuleInline, SessionInline, DimensionInline]
 
 
 class AllocationInline(admin.TabularInline):

@@ -22,6 +22,8 @@ from talentportal.directory.models import (
 )
 
 from .models import (
+    AssessmentAnswer,
+    AssessmentDimension,
     Booking,
     Cohort,
     CohortAllocation,
@@ -333,5 +335,44 @@ def load(context: dict) -> None:
             )
         )
     Evaluation.objects.bulk_create(evaluations, ignore_conflicts=True)
+    _self_assessment(rng, attended)
     context["sessions"] = sessions
     context["booking_count"] = Booking.objects.filter(~Q(status="waitlisted")).count()
+
+
+SYSTEM_LEADERSHIP = ["Being", "Relating and communicating", "Leading and visioning", "Delivering"]
+
+
+def _self_assessment(rng, attended) -> None:
+    """The programme with the most attendances carries the four system leadership
+    dimensions; its attenders rated themselves before, and most of them again after."""
+    by_programme: dict[int, list] = {}
+    for entry in attended:
+        by_programme.setdefault(entry.session.programme_id, []).append(entry)
+    if not by_programme:
+        return
+    entries = max(by_programme.values(), key=len)
+    programme = entries[0].session.programme
+    dimensions = [
+        AssessmentDimension.objects.create(programme=programme, name=name, order=n)
+        for n, name in enumerate(SYSTEM_LEADERSHIP)
+    ]
+    answers, seen = [], set()
+    for entry in entries:
+        if entry.booking_id in seen:
+            continue
+        seen.add(entry.booking_id)
+        for d in dimensions:
+            before = rng.randint(1, 4)
+            start, end = entry.session.starts_at, entry.session.ends_at
+            answers.append(
+                AssessmentAnswer(booking=entry.booking, dimension=d, stage="before",
+                                 rating=before, answered_at=start - timedelta(days=3))
+            )  # fmt: skip
+            if rng.random() < 0.8:
+                after = min(5, before + rng.choice([0, 1, 1, 2]))
+                answers.append(
+                    AssessmentAnswer(booking=entry.booking, dimension=d, stage="after",
+                                     rating=after, answered_at=end + timedelta(days=1))
+                )  # fmt: skip
+    AssessmentAnswer.objects.bulk_create(answers, ignore_conflicts=True)

@@ -40,3 +40,22 @@ class EvaluationForm(forms.ModelForm):
 
 class WaitlistMoveForm(forms.Form):
     position = forms.IntegerField(min_value=1, max_value=10_000, label="New position")
+
+
+SELF_RATINGS = [(5, "5 – very strong"), (4, "4"), (3, "3"), (2, "2"), (1, "1 – not yet")]
+
+
+class SelfAssessmentForm(forms.Form):
+    """One 1–5 rating per dimension of the programme's self-assessment."""
+
+    def __init__(self, *args, dimensions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dimensions = dimensions
+        for d in dimensions:
+            self.fields[f"d{d.pk}"] = forms.TypedChoiceField(
+                label=d.name, coerce=int, choices=SELF_RATINGS, widget=forms.RadioSelect,
+                error_messages={"required": f"Rate yourself on {d.name}"},
+            )  # fmt: skip
+
+    def ratings(self) -> dict[int, int]:
+        return {d.pk: self.cleaned_data[f"d{d.pk}"] for d in self.dimensions}

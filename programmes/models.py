@@ -396,3 +396,49 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"Evaluation of {self.booking}"
+
+
+class AssessmentDimension(models.Model):
+    """One dimension of a programme's before-and-after self-assessment, rated 1 to 5."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="dimensions")
+    name = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["programme", "order", "id"]
+        constraints = [
+            models.UniqueConstraint("programme", "name", name="assessment_dimension_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssessmentAnswer(models.Model):
+    """A participant's self-rating on one dimension, before they start or once they finish."""
+
+    class Stage(models.TextChoices):
+        BEFORE = "before", "Before the programme"
+        AFTER = "after", "After the programme"
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="assessment_answers"
+    )
+    dimension = models.ForeignKey(
+        AssessmentDimension, on_delete=models.CASCADE, related_name="answers"
+    )
+    stage = models.CharField(max_length=6, choices=Stage.choices)
+    rating = models.PositiveSmallIntegerField()
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("booking", "dimension", "stage", name="assessment_answer_once"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="assessment_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.stage}: {self.rating}"

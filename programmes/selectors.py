@@ -8,6 +8,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Max,
     Min,
     OuterRef,
     Prefetch,
@@ -18,7 +19,15 @@ from django.db.models import (
 from talentportal.directory.models import Profile, Role, User
 from talentportal.directory.permissions import has_role
 
-from .models import Booking, Cohort, Programme, RegisterEntry, Session
+from .models import (
+    AssessmentAnswer,
+    AssessmentDimension,
+    Booking,
+    Cohort,
+    Programme,
+    RegisterEntry,
+    Session,
+)
 
 
 def target_sessions(target: Session | Cohort) -> list[Session]:
@@ -107,7 +116,24 @@ def booking_list(*, user: User) -> QuerySet:
             first_start=Min(
                 "cohort__sessions__starts_at",
                 filter=~Q(cohort__sessions__status=Session.Status.CANCELLED),
-            )
+            ),
+            last_start=Max(
+                "cohort__sessions__starts_at",
+                filter=~Q(cohort__sessions__status=Session.Status.CANCELLED),
+            ),
+            # The programme's before-and-after self-assessment, and what is answered.
+            assessed=Exists(
+                AssessmentDimension.objects.filter(
+                    Q(programme=OuterRef("session__programme"))
+                    | Q(programme=OuterRef("cohort__programme"))
+                )
+            ),
+            rated_before=Exists(
+                AssessmentAnswer.objects.filter(booking=OuterRef("pk"), stage="before")
+            ),
+            rated_after=Exists(
+                AssessmentAnswer.objects.filter(booking=OuterRef("pk"), stage="after")
+            ),
         )
         .order_by("-created_at")
     )
@@ -264,3 +290,107 @@ def approved_quotes(*, start: datetime, end: datetime, region_id: int | None, li
         "comments", "booking__session__programme__title", "booking__cohort__programme__title"
     )[:limit]
     return [{"text": text, "programme": a or b or ""} for text, a, b in rows]
+
+
+def impact(*, programme: Programme, cohort: Cohort | None = None) -> dict:
+    """A programme's (or one cohort's) impact report as plain data: reach with the
+    small-number rule, the paired before-and-after shift per dimension, evaluation
+    ratings and approved quotes. A handful of grouped queries."""
+    from django.db.models import Avg, Case, OuterRef, Subquery, Value, When
+
+    from talentportal.core.disclosure import breakdown
+    from talentportal.directory.models import ETHNIC_GROUPS
+
+    from .models import Evaluation
+
+    bookings = Booking.objects.filter(
+        Q(session__programme=programme) | Q(cohort__programme=programme)
+    )
+    if cohort is not None:
+        bookings = bookings.filter(Q(cohort=cohort) | Q(session__cohort=cohort))
+    booked = bookings.filter(status__in=BOOKED)
+    entries = RegisterEntry.objects.filter(booking__in=booked)
+    attended = Q(attendance=RegisterEntry.Attendance.ATTENDED)
+    dna = Q(attendance=RegisterEntry.Attendance.DID_NOT_ATTEND)
+    totals = booked.aggregate(bookings=Count("pk"), people=Count("person", distinct=True))
+    totals.update(
+        entries.aggregate(attended=Count("pk", filter=attended), dna=Count("pk", filter=dna))
+    )
+
+    def cells(counts, sensitive=False):
+        total, out = breakdown(counts, sensitive=sensitive, neutral=frozenset({"Not stated"}))
+        return {
+            "total": total,
+            "rows": [{"label": c.label, "count": c.count, "share": c.share} for c in out],
+        }
+
+    by_system = (
+        booked.values("system__name")
+        .annotate(n=Count("person", distinct=True))
+        .order_by("system__name")
+    )
+    group = Case(
+        *[
+            When(ethnic_category__in=list(codes), then=Value(label))
+            for label, codes in ETHNIC_GROUPS
+        ],
+        default=Value("Not stated"),
+    )
+    by_group = dict(
+        booked.annotate(group=group).values("group").annotate(n=Count("person", distinct=True))
+        .order_by().values_list("group", "n")
+    )  # fmt: skip
+    before = AssessmentAnswer.objects.filter(
+        booking=OuterRef("booking"), dimension=OuterRef("dimension"), stage="before"
+    ).values("rating")[:1]
+    shifts = (
+        AssessmentAnswer.objects.filter(booking__in=booked, stage="after")
+        .annotate(before=Subquery(before))
+        .filter(before__isnull=False)
+        .values("dimension__name", "dimension__order")
+        .annotate(n=Count("pk"), mean_before=Avg("before"), mean_after=Avg("rating"))
+        .order_by("dimension__order", "dimension__name")
+    )
+    evaluations = Evaluation.objects.filter(booking__in=bookings)
+    ratings = dict(
+        evaluations.values("rating").annotate(n=Count("pk")).order_by().values_list("rating", "n")
+    )
+    return {
+        "programme": programme.title,
+        "cohort": cohort.name if cohort else None,
+        "bookings": totals["bookings"],
+        "participants": totals["people"],
+        "attendances": totals["attended"],
+        "did_not_attend": totals["dna"],
+        "attendance_rate": totals["attended"] / (totals["attended"] + totals["dna"])
+        if totals["attended"] + totals["dna"]
+        else None,
+        "by_system": cells([(r["system__name"] or "Not recorded", r["n"]) for r in by_system]),
+        "by_ethnic_group": cells(
+            [(label, by_group[label]) for label, _ in ETHNIC_GROUPS if label in by_group],
+            sensitive=True,
+        ),
+        "shift": [
+            {
+                "dimension": r["dimension__name"],
+                "n": r["n"],
+                "before": round(float(r["mean_before"]), 2),
+                "after": round(float(r["mean_after"]), 2),
+                "change": round(float(r["mean_after"]) - float(r["mean_before"]), 2),
+            }
+            for r in shifts
+        ],
+        "ratings": {
+            "count": sum(ratings.values()),
+            "mean": round(sum(k * v for k, v in ratings.items()) / sum(ratings.values()), 2)
+            if ratings
+            else None,
+            "by_rating": [{"rating": k, "count": ratings.get(k, 0)} for k in (5, 4, 3, 2, 1)],
+        },
+        "quotes": list(
+            evaluations.filter(approved_for_publication=True)
+            .exclude(comments="")
+            .order_by("-rating", "-submitted_at")
+            .values_list("comments", flat=True)[:10]
+        ),
+    }

@@ -24,6 +24,8 @@ from talentportal.directory.models import EqualityMonitoring, Profile, User
 from . import emails
 from .eligibility import refusal_reason
 from .models import (
+    AssessmentAnswer,
+    AssessmentDimension,
     Booking,
     Cohort,
     CohortAllocation,
@@ -604,3 +606,40 @@ def series_book(
             "You already have a place on every upcoming workshop of this series."
         )
     return bookings
+
+
+def _programme_of(booking: Booking) -> Programme:
+    return booking.session.programme if booking.session_id else booking.cohort.programme
+
+
+@transaction.atomic
+def self_assessment_submit(
+    *, booking: Booking, stage: str, ratings: dict[int, int], now: datetime
+) -> list[AssessmentAnswer]:
+    """A participant rates themselves on each of the programme's dimensions: once before
+    they start (until the last date has ended) and once they finish (from the last date)."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status != Booking.Status.CONFIRMED:
+        raise ApplicationError("Only a confirmed place has a self-assessment.")
+    dimensions = list(AssessmentDimension.objects.filter(programme=_programme_of(booking)))
+    if not dimensions:
+        raise ApplicationError("This programme has no self-assessment.")
+    sessions = target_sessions(booking.target)
+    if not sessions:
+        raise ApplicationError("This booking has no dates.")
+    if stage == AssessmentAnswer.Stage.BEFORE and now >= sessions[-1].ends_at:
+        raise ApplicationError("The programme has finished: rate yourself as you are now.")
+    if stage == AssessmentAnswer.Stage.AFTER and now < sessions[-1].starts_at:
+        raise ApplicationError("You can rate yourself again once you reach the last date.")
+    if stage not in AssessmentAnswer.Stage.values:
+        raise ApplicationError("Unknown stage of the self-assessment.")
+    if booking.assessment_answers.filter(stage=stage).exists():
+        raise ApplicationError("You have already rated yourself at this stage.")
+    missing = [d.name for d in dimensions if ratings.get(d.pk) not in (1, 2, 3, 4, 5)]
+    if missing:
+        raise ApplicationError(f"Rate yourself from 1 to 5 on: {', '.join(missing)}.")
+    return AssessmentAnswer.objects.bulk_create(
+        AssessmentAnswer(booking=booking, dimension=d, stage=stage, rating=ratings[d.pk],
+                         answered_at=now)
+        for d in dimensions
+    )  # fmt: skip

@@ -9,6 +9,11 @@ urlpatterns = [
     path("my-bookings/", views.MyBookingsView.as_view(), name="my_bookings"),
     path("book/<str:kind>/<int:pk>/", views.BookView.as_view(), name="book"),
     path("bookings/<int:pk>/cancel/", views.BookingCancelView.as_view(), name="booking_cancel"),
+    path(
+        "bookings/<int:pk>/self-assessment/<str:stage>/",
+        views.SelfAssessmentView.as_view(),
+        name="self_assessment",
+    ),
     path("bookings/<int:pk>/accept/", views.OfferAcceptView.as_view(), name="offer_accept"),
     path("bookings/<int:pk>/decline/", views.OfferDeclineView.as_view(), name="offer_decline"),
     path(

@@ -200,6 +200,11 @@ class MyBookingsView(RoleRequiredMixin, TemplateView):
             else:
                 past.append(b)
         upcoming.sort(key=lambda b: b.session.starts_at if b.session_id else b.first_start)
+        for b in upcoming + past:
+            last = b.session.starts_at if b.session_id else b.last_start
+            confirmed = b.status == Booking.Status.CONFIRMED and b.assessed
+            b.ask_before = confirmed and not b.rated_before and last is not None and last > now
+            b.ask_after = confirmed and not b.rated_after and last is not None and last <= now
         ctx.update(upcoming=upcoming, waiting=waiting, past=past)
         return ctx
 
@@ -499,3 +504,44 @@ class BookingImportView(RecordsImportView):
     kind = "bookings"
     title = "Import past bookings"
     success_url_name = "programmes:registers"
+
+
+class SelfAssessmentView(_OwnBookingAction):
+    """Rate yourself on the programme's dimensions, before you start or once you finish."""
+
+    template_name = "programmes/self_assessment.html"
+
+    def _form(self, booking, data=None):
+        from .forms import SelfAssessmentForm
+
+        programme = booking.target.programme
+        return SelfAssessmentForm(data, dimensions=list(programme.dimensions.all()))
+
+    def get(self, request, pk, stage):
+        booking = self.booking(request, pk)
+        if stage not in ("before", "after"):
+            raise Http404
+        return render(
+            request,
+            self.template_name,
+            {"booking": booking, "stage": stage, "form": self._form(booking)},
+        )
+
+    def post(self, request, pk, stage):
+        booking = self.booking(request, pk)
+        if stage not in ("before", "after"):
+            raise Http404
+        form = self._form(booking, request.POST)
+        if form.is_valid():
+            try:
+                services.self_assessment_submit(
+                    booking=booking, stage=stage, ratings=form.ratings(), now=timezone.now()
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Thank you: your self-assessment is saved.")
+                return redirect("programmes:my_bookings")
+        return render(
+            request, self.template_name, {"booking": booking, "stage": stage, "form": form}
+        )

@@ -82,7 +82,12 @@ class EnteredFigure(models.Model):
 
 
 class ReportFile(models.Model):
-    """A PDF built by Celery, kept with the figures (JSON snapshot) it was built from."""
+    """A PDF built by Celery, kept with the figures (JSON snapshot) it was built from: a
+    year in review, or the impact report of a programme or one of its cohorts."""
+
+    class Kind(models.TextChoices):
+        YEAR_IN_REVIEW = "year_in_review", "Year in review"
+        IMPACT = "impact", "Impact report"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -90,7 +95,16 @@ class ReportFile(models.Model):
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
 
-    review = models.ForeignKey(YearInReview, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.YEAR_IN_REVIEW)
+    review = models.ForeignKey(
+        YearInReview, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    cohort = models.ForeignKey(
+        "programmes.Cohort", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -108,14 +122,30 @@ class ReportFile(models.Model):
         constraints = [
             # A second request while one is queued or rendering does not start a duplicate.
             models.UniqueConstraint(
+                "kind",
                 "review",
+                "programme",
+                "cohort",
                 condition=Q(status__in=["queued", "rendering"]),
-                name="one_pdf_in_progress_per_review",
-            )
+                nulls_distinct=False,
+                name="one_pdf_in_progress_per_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="year_in_review", review__isnull=False, programme__isnull=True)
+                | Q(kind="impact", review__isnull=True, programme__isnull=False),
+                name="report_file_subject_matches_kind",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.review} PDF ({self.get_status_display().lower()})"
+        subject = self.review or self.cohort or self.programme
+        return f"{subject} PDF ({self.get_status_display().lower()})"
+
+    @property
+    def filename(self) -> str:
+        if self.kind == self.Kind.IMPACT:
+            return f"impact-report-{self.programme_id}-{self.pk}.pdf"
+        return f"year-in-review-{self.review.year}-{self.pk}.pdf"
 
     @property
     def in_progress(self) -> bool:

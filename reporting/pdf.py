@@ -11,14 +11,21 @@ from .selectors import year_on_year
 
 
 def render(snapshot: dict) -> tuple[bytes, int]:
-    html = render_to_string(
-        "reporting/pdf/year_in_review.html",
-        {
-            "s": snapshot,
-            "f": snapshot["figures"],
-            "portal_name": settings.PORTAL_NAME,
-            "yoy": year_on_year(snapshot["figures"], snapshot["previous"]),
-        },
-    )
+    """(PDF bytes, page count) for a year-in-review or impact-report snapshot."""
+    if snapshot.get("kind") == "impact":
+        html = render_to_string(
+            "reporting/pdf/impact.html",
+            {"s": snapshot, "i": snapshot["impact"], "portal_name": settings.PORTAL_NAME},
+        )
+    else:
+        html = render_to_string(
+            "reporting/pdf/year_in_review.html",
+            {
+                "s": snapshot,
+                "f": snapshot["figures"],
+                "portal_name": settings.PORTAL_NAME,
+                "yoy": year_on_year(snapshot["figures"], snapshot["previous"]),
+            },
+        )
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
     return document.write_pdf(pdf_tags=True), len(document.pages)

@@ -192,6 +192,7 @@ def review_snapshot(*, review: YearInReview) -> dict:
 
     start, end = financial_year_instants(review.year)
     return {
+        "kind": "year_in_review",
         "built_at": timezone.now().isoformat(),
         "figures": annual_report(year=review.year, region=review.region),
         "previous": annual_report(year=review.year - 1, region=review.region),
@@ -263,3 +264,34 @@ def report_csv(report: dict) -> str:
     for row in report_rows(report):
         writer.writerow([spreadsheet_safe(v) for v in row])
     return buffer.getvalue()
+
+
+def impact_snapshot(*, programme, cohort=None) -> dict:
+    from django.utils import timezone
+
+    from programmes.selectors import impact
+
+    return {
+        "kind": "impact",
+        "built_at": timezone.now().isoformat(),
+        "impact": impact(programme=programme, cohort=cohort),
+    }
+
+
+def programmes_of_year(*, year: int, region: Region):
+    """Programmes with sessions in the year, for their impact reports (self-assessed first)."""
+    from django.db.models import Count, Exists, OuterRef
+
+    from programmes.models import AssessmentDimension, Programme
+
+    start, end = financial_year_instants(year)
+    return (
+        Programme.objects.filter(
+            region=region, sessions__starts_at__gte=start, sessions__starts_at__lt=end
+        )
+        .annotate(
+            sessions_in_year=Count("sessions", distinct=True),
+            assessed=Exists(AssessmentDimension.objects.filter(programme=OuterRef("pk"))),
+        )
+        .order_by("-assessed", "title")[:200]
+    )

@@ -66,18 +66,29 @@ def _dispatch(file_id: int) -> None:
         logger.warning("could not queue report %s (%s); the sweep will retry", file_id, exc)
 
 
-def pdf_request(*, review: YearInReview, user: User, now: datetime) -> ReportFile:
-    """Ask Celery for a PDF of the review; while one is queued or rendering, that one is
-    returned instead of starting a duplicate."""
-    existing = review.files.filter(status__in=["queued", "rendering"]).first()
+def pdf_request(
+    *,
+    user: User,
+    now: datetime,
+    review: YearInReview | None = None,
+    programme=None,
+    cohort=None,
+) -> ReportFile:
+    """Ask Celery for a PDF of a year in review, or of a programme's (or cohort's) impact
+    report; while one of the same is queued or rendering, that one is returned instead of
+    starting a duplicate."""
+    kind = ReportFile.Kind.YEAR_IN_REVIEW if review is not None else ReportFile.Kind.IMPACT
+    subject = {"kind": kind, "review": review, "programme": programme, "cohort": cohort}
+    in_progress = ReportFile.objects.filter(**subject, status__in=["queued", "rendering"])
+    existing = in_progress.first()
     if existing:
         return existing
     try:
         with transaction.atomic():
-            report = ReportFile.objects.create(review=review, requested_by=user, requested_at=now)
+            report = ReportFile.objects.create(**subject, requested_by=user, requested_at=now)
             transaction.on_commit(lambda: _dispatch(report.pk))
     except IntegrityError:  # someone asked at the same moment: theirs is the one
-        return review.files.get(status__in=["queued", "rendering"])
+        return in_progress.get()
     return report
 
 
@@ -96,7 +107,10 @@ def pdf_render(*, file_id: int, now_func) -> ReportFile | None:
         report.started_at = now_func()
         report.save(update_fields=["status", "started_at"])
     try:
-        snapshot = selectors.review_snapshot(review=report.review)
+        if report.kind == ReportFile.Kind.IMPACT:
+            snapshot = selectors.impact_snapshot(programme=report.programme, cohort=report.cohort)
+        else:
+            snapshot = selectors.review_snapshot(review=report.review)
         content, pages = pdf.render(snapshot)
     except Exception as exc:  # any failure is shown to the team, who can retry
         logger.exception("report %s failed", file_id)
@@ -108,8 +122,7 @@ def pdf_render(*, file_id: int, now_func) -> ReportFile | None:
         return ReportFile.objects.get(pk=file_id)
     with transaction.atomic():
         report = ReportFile.objects.select_for_update().get(pk=file_id)
-        name = f"year-in-review-{report.review.year}-{report.pk}.pdf"
-        report.pdf.save(name, ContentFile(content), save=False)
+        report.pdf.save(report.filename, ContentFile(content), save=False)
         report.snapshot = snapshot
         report.pages = pages
         report.status = ReportFile.Status.READY

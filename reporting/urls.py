@@ -24,4 +24,6 @@ urlpatterns = [
     path("annual/<int:year>/edit/", views.ReviewEditView.as_view(), name="edit"),
     path("annual/<int:year>/pdf/", views.PdfView.as_view(), name="pdf"),
     path("files/<int:pk>/", views.ReportFileView.as_view(), name="file"),
+    path("impact/<int:pk>/", views.ImpactView.as_view(), name="impact"),
+    path("impact/<int:pk>/pdf/", views.ImpactPdfView.as_view(), name="impact_pdf"),
 ]

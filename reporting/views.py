@@ -68,7 +68,9 @@ class AnnualReportView(RoleRequiredMixin, View):
                 "f": figures,
                 "yoy": selectors.year_on_year(figures, previous),
                 "files": review.files.select_related("requested_by")[:10],
+                "panel_url": reverse("reporting:pdf", args=[year]),
                 "years": range(year - 3, year + 2),
+                "programmes": selectors.programmes_of_year(year=year, region=region),
             },
         )
 
@@ -147,7 +149,10 @@ class PdfView(RoleRequiredMixin, View):
         return render(
             request,
             "reporting/_pdf_panel.html",
-            {"review": review, "files": review.files.select_related("requested_by")[:10]},
+            {
+                "panel_url": reverse("reporting:pdf", args=[review.year]),
+                "files": review.files.select_related("requested_by")[:10],
+            },
         )
 
     def get(self, request, year):
@@ -170,6 +175,75 @@ class ReportFileView(RoleRequiredMixin, View):
         return FileResponse(
             report.pdf.open("rb"),
             as_attachment=True,
-            filename=f"year-in-review-{report.review.year}-{report.pk}.pdf",
+            filename=report.filename,
             content_type="application/pdf",
         )
+
+
+def _impact_subject(request, pk):
+    from programmes.models import Cohort, Programme
+
+    programme = get_object_or_404(Programme, pk=pk)
+    cohort_id = parse_id(request.GET.get("cohort") or request.POST.get("cohort"))
+    cohort = get_object_or_404(Cohort, pk=cohort_id, programme=programme) if cohort_id else None
+    return programme, cohort
+
+
+def _impact_files(programme, cohort):
+    return ReportFile.objects.filter(
+        kind=ReportFile.Kind.IMPACT, programme=programme, cohort=cohort
+    ).select_related("requested_by")[:10]
+
+
+def _impact_panel_url(programme, cohort):
+    url = reverse("reporting:impact_pdf", args=[programme.pk])
+    return f"{url}?cohort={cohort.pk}" if cohort else url
+
+
+class ImpactView(RoleRequiredMixin, View):
+    """A programme's or cohort's impact: reach, the before-and-after shift, evaluations."""
+
+    required_roles = REPORTERS
+
+    def get(self, request, pk):
+        from programmes.selectors import impact
+
+        programme, cohort = _impact_subject(request, pk)
+        return render(
+            request,
+            "reporting/impact.html",
+            {
+                "programme": programme,
+                "cohort": cohort,
+                "cohorts": programme.cohorts.all(),
+                "i": impact(programme=programme, cohort=cohort),
+                "files": _impact_files(programme, cohort),
+                "panel_url": _impact_panel_url(programme, cohort),
+            },
+        )
+
+
+class ImpactPdfView(RoleRequiredMixin, View):
+    required_roles = REPORTERS
+
+    def _panel(self, request, programme, cohort):
+        return render(
+            request,
+            "reporting/_pdf_panel.html",
+            {
+                "files": _impact_files(programme, cohort),
+                "panel_url": _impact_panel_url(programme, cohort),
+            },
+        )
+
+    def get(self, request, pk):
+        return self._panel(request, *_impact_subject(request, pk))
+
+    def post(self, request, pk):
+        programme, cohort = _impact_subject(request, pk)
+        services.pdf_request(
+            programme=programme, cohort=cohort, user=request.user, now=timezone.now()
+        )
+        if request.htmx:
+            return self._panel(request, programme, cohort)
+        return redirect(_impact_panel_url(programme, cohort).replace("/pdf/", "/"))

@@ -8,6 +8,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Valu
 
 from talentportal.core.disclosure import breakdown
 from talentportal.directory.models import (
+    ETHNIC_GROUPS,
     Disability,
     Profession,
     Sex,
@@ -164,15 +165,6 @@ def succession_heatmap(*, user: User) -> dict:
 
 
 # Diversity of pipelines -------------------------------------------------------------------
-
-ETHNIC_GROUPS = [
-    ("White", "ABC"),
-    ("Mixed", "DEFG"),
-    ("Asian or Asian British", "HJKL"),
-    ("Black or Black British", "MNP"),
-    ("Other ethnic group", "RS"),
-    ("Not stated", "Z"),
-]
 
 
 def _ethnic_group_case():

@@ -196,6 +196,16 @@ class EthnicCategory(models.TextChoices):
     Z = "Z", "Not stated (prefer not to say)"
 
 
+# Ethnic groups for published breakdowns: the categories' first-level groups.
+ETHNIC_GROUPS = [
+    ("White", "ABC"),
+    ("Mixed", "DEFG"),
+    ("Asian or Asian British", "HJKL"),
+    ("Black or Black British", "MNP"),
+    ("Other ethnic group", "RS"),
+    ("Not stated", "Z"),
+]
+
 # "BAME" in NHS reporting: codes D to S.
 BAME_CODES = frozenset("DEFGHJKLMNPRS")
 

@@ -1,0 +1,119 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from programmes.models import (
+    AssessmentAnswer,
+    AssessmentDimension,
+    Booking,
+    Evaluation,
+    RegisterEntry,
+)
+from programmes.selectors import impact
+from programmes.tests.factories import CohortFactory, SessionFactory
+from reporting.models import ReportFile
+from talentportal.directory.models import Role
+from talentportal.directory.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def attend(session, ethnic="A", before=None, after=None, rating=None):
+    booking = Booking.objects.create(person=UserFactory(), session=session, status="confirmed",
+                                     created_at=timezone.now(), ethnic_category=ethnic)  # fmt: skip
+    RegisterEntry.objects.create(booking=booking, session=session, attendance="attended")
+    for stage, value in (("before", before), ("after", after)):
+        if value is not None:
+            for d in session.programme.dimensions.all():
+                AssessmentAnswer.objects.create(booking=booking, dimension=d, stage=stage,
+                                                rating=value, answered_at=timezone.now())  # fmt: skip
+    if rating:
+        Evaluation.objects.create(booking=booking, rating=rating, submitted_at=timezone.now(),
+                                  comments="Changed how I lead.", approved_for_publication=True)  # fmt: skip
+    return booking
+
+
+@pytest.fixture
+def session():
+    session = SessionFactory(starts_at=timezone.now() - timedelta(days=3))
+    AssessmentDimension.objects.create(programme=session.programme, name="Leading and visioning")
+    return session
+
+
+def test_the_shift_pairs_only_people_who_answered_both(session):
+    attend(session, before=2, after=4, rating=5)
+    attend(session, before=3, after=4, rating=4)
+    attend(session, before=1)  # never answered after: left out
+    attend(session, after=5)  # never answered before: left out
+    i = impact(programme=session.programme)
+    assert i["shift"] == [
+        {"dimension": "Leading and visioning", "n": 2, "before": 2.5, "after": 4.0, "change": 1.5}
+    ]
+    assert (i["participants"], i["attendances"], i["ratings"]["count"], i["ratings"]["mean"]) == (
+        4,
+        4,
+        2,
+        4.5,
+    )
+    assert i["quotes"] == ["Changed how I lead.", "Changed how I lead."]
+
+
+def test_reach_by_group_follows_the_small_number_rule(session):
+    for _ in range(9):
+        attend(session, ethnic="A")
+    for _ in range(3):
+        attend(session, ethnic="H")
+    rows = {
+        r["label"]: r["count"]
+        for r in impact(programme=session.programme)["by_ethnic_group"]["rows"]
+    }
+    assert rows == {"White": None, "Asian or Asian British": None}  # 3 hidden, so 9 hidden too
+
+
+def test_a_cohorts_report_counts_only_that_cohort():
+    cohort = CohortFactory(dates=2)
+    other = CohortFactory(programme=cohort.programme, dates=1)
+    for c in (cohort, other):
+        booking = Booking.objects.create(
+            person=UserFactory(), cohort=c, status="confirmed", created_at=timezone.now()
+        )
+        for s in c.sessions.all():
+            RegisterEntry.objects.create(booking=booking, session=s, attendance="attended")
+    assert impact(programme=cohort.programme, cohort=cohort)["attendances"] == 2
+    assert impact(programme=cohort.programme)["attendances"] == 3
+
+
+def test_the_impact_report_page_and_pdf(
+    client, make_user, session, django_capture_on_commit_callbacks
+):
+    attend(session, before=2, after=4, rating=5)
+    client.force_login(make_user(Role.REPORT_TEAM))
+    url = reverse("reporting:impact", args=[session.programme.pk])
+    assert "Leading and visioning" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reporting:impact_pdf", args=[session.programme.pk]))
+    report = ReportFile.objects.get(kind="impact")
+    assert report.status == "ready", report.error
+    download = client.get(reverse("reporting:file", args=[report.pk]))
+    text = "\n".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages
+    )
+    assert f"Impact report: {session.programme.title}" in text and "+2.00" in text
+    other = CohortFactory()
+    assert client.get(f"{url}?cohort={other.pk}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "role, status", [(Role.REPORT_TEAM, 200), (Role.PROGRAMME_ADMIN, 200), (Role.COACH, 403)]
+)
+def test_impact_reports_are_for_the_report_team_and_the_academy(
+    client, make_user, session, role, status
+):
+    client.force_login(make_user(role))
+    assert (
+        client.get(reverse("reporting:impact", args=[session.programme.pk])).status_code == status
+    )
