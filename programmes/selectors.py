@@ -288,8 +288,11 @@ def approved_quotes(*, start: datetime, end: datetime, region_id: int | None, li
         )
     rows = qs.order_by("-rating", "-submitted_at").values_list(
         "comments", "booking__session__programme__title", "booking__cohort__programme__title"
-    )[:limit]
-    return [{"text": text, "programme": a or b or ""} for text, a, b in rows]
+    )[: limit * 5]
+    quotes: dict[str, dict] = {}  # the same words from two people are quoted once
+    for text, a, b in rows:
+        quotes.setdefault(text, {"text": text, "programme": a or b or ""})
+    return list(quotes.values())[:limit]
 
 
 def impact(*, programme: Programme, cohort: Cohort | None = None) -> dict:
@@ -387,10 +390,13 @@ def impact(*, programme: Programme, cohort: Cohort | None = None) -> dict:
             else None,
             "by_rating": [{"rating": k, "count": ratings.get(k, 0)} for k in (5, 4, 3, 2, 1)],
         },
+        # The same words from two people are quoted once.
         "quotes": list(
-            evaluations.filter(approved_for_publication=True)
-            .exclude(comments="")
-            .order_by("-rating", "-submitted_at")
-            .values_list("comments", flat=True)[:10]
-        ),
+            dict.fromkeys(
+                evaluations.filter(approved_for_publication=True)
+                .exclude(comments="")
+                .order_by("-rating", "-submitted_at")
+                .values_list("comments", flat=True)[:50]
+            )
+        )[:10],
     }

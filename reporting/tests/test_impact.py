@@ -59,7 +59,7 @@ def test_the_shift_pairs_only_people_who_answered_both(session):
         2,
         4.5,
     )
-    assert i["quotes"] == ["Changed how I lead.", "Changed how I lead."]
+    assert i["quotes"] == ["Changed how I lead."]  # the same words twice are quoted once
 
 
 def test_reach_by_group_follows_the_small_number_rule(session):
