@@ -84,3 +84,23 @@ def test_a_worker_delivers_an_email_once_after_commit(worker):
     # A late retry of the same message sends nothing more.
     assert email_deliver(email_id=email.pk) is False
     assert len(list(worker.iterdir())) == 1
+
+
+def test_a_worker_builds_the_year_in_review_pdf(worker, make_user):
+    from django.utils import timezone
+
+    from reporting import selectors, services
+    from reporting.models import ReportFile
+    from talentportal.directory.models import Role
+
+    review = services.review_ensure(year=2022, region=selectors.default_region())
+    report = services.pdf_request(review=review, user=make_user(Role.REPORT_TEAM), now=timezone.now())
+
+    def built():
+        report.refresh_from_db()
+        return report.status in (ReportFile.Status.READY, ReportFile.Status.FAILED)
+
+    assert _wait_until(built, timeout=120), f"still {report.status} after 120 seconds"
+    assert report.status == ReportFile.Status.READY, report.error
+    assert report.pdf.open("rb").read(5) == b"%PDF-"
+    assert report.snapshot["figures"]["year"] == 2022
