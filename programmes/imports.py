@@ -286,7 +286,8 @@ class BookingImporter(Importer):
                     status=status,
                     source=Booking.Source.IMPORT,
                     created_at=item.starts_at,
-                    confirmed_at=item.starts_at if status == Booking.Status.CONFIRMED else None,
+                    # A cancelled past booking had held a place too.
+                    confirmed_at=item.starts_at,
                     cancelled_at=item.starts_at if status == Booking.Status.CANCELLED else None,
                     **snapshot,
                 )
@@ -295,7 +296,7 @@ class BookingImporter(Importer):
             else:
                 fields = {
                     "status": status,
-                    "confirmed_at": item.starts_at if status == Booking.Status.CONFIRMED else None,
+                    "confirmed_at": item.starts_at,
                     "cancelled_at": item.starts_at if status == Booking.Status.CANCELLED else None,
                     **snapshot,
                 }

@@ -201,8 +201,10 @@ def waiting_list(*, target) -> QuerySet:
 
 # Figures for the year in review ----------------------------------------------------------
 
-# A booking counts on every session it covers in every status but the waiting list's
-# (waiting, offered, offer expired, removed from the list).
+# A booking counts on every session it covers (a place on a five-date cohort is five session
+# bookings, as attendance is marked per session) once it has held a place: confirmed,
+# cancelled or cancelled by the organiser, but never only waiting (waiting, offered, offer
+# expired, removed from the list, or a cancelled or withdrawn place in the queue).
 BOOKED = ("confirmed", "cancelled", "organiser_cancelled")
 BAME = tuple(sorted("DEFGHJKLMNPRS"))
 
@@ -214,17 +216,18 @@ WITH s AS (
       AND (%(region)s::bigint IS NULL OR p.region_id = %(region)s::bigint)
 ), pairs AS (
     SELECT s.id AS session_id, s.workstream_id, b.id AS booking_id, b.status, b.system_id,
-           b.ethnic_category, b.staff_group
+           b.ethnic_category, b.staff_group, b.confirmed_at IS NOT NULL AS held
     FROM s JOIN programmes_booking b ON b.session_id = s.id
     UNION ALL
-    SELECT s.id, s.workstream_id, b.id, b.status, b.system_id, b.ethnic_category, b.staff_group
+    SELECT s.id, s.workstream_id, b.id, b.status, b.system_id, b.ethnic_category, b.staff_group,
+           b.confirmed_at IS NOT NULL
     FROM s JOIN programmes_booking b ON b.cohort_id = s.cohort_id
     WHERE s.cohort_id IS NOT NULL
 )
 SELECT GROUPING(pairs.workstream_id) AS g_ws, GROUPING(pairs.system_id) AS g_sys,
        pairs.workstream_id, pairs.system_id,
-       COUNT(*) FILTER (WHERE pairs.status IN %(booked)s) AS bookings,
-       COUNT(*) FILTER (WHERE pairs.status = 'cancelled') AS cancellations,
+       COUNT(*) FILTER (WHERE pairs.held AND pairs.status IN %(booked)s) AS bookings,
+       COUNT(*) FILTER (WHERE pairs.held AND pairs.status = 'cancelled') AS cancellations,
        COUNT(r.id) FILTER (WHERE r.attendance = 'attended') AS attendances,
        COUNT(r.id) FILTER (WHERE r.attendance = 'did_not_attend') AS did_not_attend,
        COUNT(r.id) FILTER (WHERE r.attendance = 'attended' AND pairs.ethnic_category IN %(bame)s)
@@ -301,7 +304,7 @@ def impact(*, programme: Programme, cohort: Cohort | None = None) -> dict:
     ratings and approved quotes. A handful of grouped queries."""
     from django.db.models import Avg, Case, OuterRef, Subquery, Value, When
 
-    from talentportal.core.disclosure import breakdown
+    from talentportal.core.disclosure import breakdown, is_small
     from talentportal.directory.models import ETHNIC_GROUPS
 
     from .models import Evaluation
@@ -311,7 +314,7 @@ def impact(*, programme: Programme, cohort: Cohort | None = None) -> dict:
     )
     if cohort is not None:
         bookings = bookings.filter(Q(cohort=cohort) | Q(session__cohort=cohort))
-    booked = bookings.filter(status__in=BOOKED)
+    booked = bookings.filter(status__in=BOOKED, confirmed_at__isnull=False)
     entries = RegisterEntry.objects.filter(booking__in=booked)
     attended = Q(attendance=RegisterEntry.Attendance.ATTENDED)
     dna = Q(attendance=RegisterEntry.Attendance.DID_NOT_ATTEND)
@@ -369,17 +372,28 @@ def impact(*, programme: Programme, cohort: Cohort | None = None) -> dict:
         if totals["attended"] + totals["dna"]
         else None,
         "by_system": cells([(r["system__name"] or "Not recorded", r["n"]) for r in by_system]),
-        "by_ethnic_group": cells(
+        # Equality make-up only for the whole programme: a cohort's beside the programme's
+        # (or its sister cohorts') would let small groups be worked out by subtraction.
+        "by_ethnic_group": None
+        if cohort is not None
+        else cells(
             [(label, by_group[label]) for label, _ in ETHNIC_GROUPS if label in by_group],
             sensitive=True,
         ),
+        # Averages of fewer than 8 people are not shown: they would tell individuals' ratings.
         "shift": [
             {
                 "dimension": r["dimension__name"],
                 "n": r["n"],
-                "before": round(float(r["mean_before"]), 2),
-                "after": round(float(r["mean_after"]), 2),
-                "change": round(float(r["mean_after"]) - float(r["mean_before"]), 2),
+                **(
+                    {"before": None, "after": None, "change": None}
+                    if is_small(r["n"])
+                    else {
+                        "before": round(float(r["mean_before"]), 2),
+                        "after": round(float(r["mean_after"]), 2),
+                        "change": round(float(r["mean_after"]) - float(r["mean_before"]), 2),
+                    }
+                ),
             }
             for r in shifts
         ],

@@ -116,7 +116,6 @@ def annual_report(*, year: int, region: Region | None = None) -> dict:
     talent = talent_figures(start=start, end=end, region_id=region.pk)
     return {
         "year": year,
-        "region": region.name,
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "interventions": interventions(year=year, region=region, review=review),
         "coaching": coaching["coaching"],
@@ -193,6 +192,7 @@ def review_snapshot(*, review: YearInReview) -> dict:
     start, end = financial_year_instants(review.year)
     return {
         "kind": "year_in_review",
+        "region": review.region.name,
         "built_at": timezone.now().isoformat(),
         "figures": annual_report(year=review.year, region=review.region),
         "previous": annual_report(year=review.year - 1, region=review.region),

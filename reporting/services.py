@@ -88,8 +88,12 @@ def pdf_request(
             report = ReportFile.objects.create(**subject, requested_by=user, requested_at=now)
             transaction.on_commit(lambda: _dispatch(report.pk))
     except IntegrityError:  # someone asked at the same moment: theirs is the one
-        return in_progress.get()
+        return in_progress.first() or review_latest(**subject)
     return report
+
+
+def review_latest(**subject) -> ReportFile | None:
+    return ReportFile.objects.filter(**subject).order_by("-requested_at", "-id").first()
 
 
 def pdf_render(*, file_id: int, now_func) -> ReportFile | None:
@@ -112,34 +116,41 @@ def pdf_render(*, file_id: int, now_func) -> ReportFile | None:
         else:
             snapshot = selectors.review_snapshot(review=report.review)
         content, pages = pdf.render(snapshot)
+        with transaction.atomic():
+            report = ReportFile.objects.select_for_update().get(pk=file_id)
+            report.pdf.save(report.filename, ContentFile(content), save=False)
+            report.snapshot = snapshot
+            report.pages = pages
+            report.status = ReportFile.Status.READY
+            report.finished_at = now_func()
+            report.save()
     except Exception as exc:  # any failure is shown to the team, who can retry
         logger.exception("report %s failed", file_id)
         ReportFile.objects.filter(pk=file_id).update(
             status=ReportFile.Status.FAILED,
             finished_at=now_func(),
-            error=f"{type(exc).__name__}: {exc}"[:2000],
+            error=f"{type(exc).__name__}: {exc}"[:500],
         )
         return ReportFile.objects.get(pk=file_id)
-    with transaction.atomic():
-        report = ReportFile.objects.select_for_update().get(pk=file_id)
-        report.pdf.save(report.filename, ContentFile(content), save=False)
-        report.snapshot = snapshot
-        report.pages = pages
-        report.status = ReportFile.Status.READY
-        report.finished_at = now_func()
-        report.save()
     return report
 
 
 def pdf_sweep(*, now: datetime) -> dict:
-    """Queue again builds whose dispatch was lost (Redis down), and fail builds whose worker
-    died mid-render, so the team can retry."""
+    """Queue again builds whose dispatch was lost (Redis down); fail builds whose worker
+    died mid-render, or that no worker picked up within 15 minutes, so the team can retry."""
     stale = ReportFile.objects.filter(
-        status=ReportFile.Status.RENDERING, started_at__lt=now - timedelta(minutes=10)
+        status=ReportFile.Status.RENDERING, started_at__lt=now - timedelta(minutes=6)
     ).update(
         status=ReportFile.Status.FAILED,
         finished_at=now,
-        error="The build stopped before finishing (the worker was interrupted).",
+        error="The build stopped before finishing (the report builder was interrupted).",
+    )
+    stale += ReportFile.objects.filter(
+        status=ReportFile.Status.QUEUED, requested_at__lt=now - timedelta(minutes=15)
+    ).update(
+        status=ReportFile.Status.FAILED,
+        finished_at=now,
+        error="No report builder picked the request up within 15 minutes.",
     )
     queued = list(
         ReportFile.objects.filter(

@@ -10,7 +10,7 @@ from talentportal.core.errors import ApplicationError
 from talentportal.core.periods import financial_year
 from talentportal.core.views import parse_id
 from talentportal.directory.models import Region, Role
-from talentportal.directory.permissions import ACADEMY_TEAM, RoleRequiredMixin
+from talentportal.directory.permissions import ACADEMY_TEAM, RoleRequiredMixin, has_role
 
 from . import selectors, services
 from .forms import EnteredFigureForm, ReviewForm
@@ -18,6 +18,15 @@ from .models import ReportFile
 
 REPORTERS = ACADEMY_TEAM | {Role.REPORT_TEAM}
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _panel_files(files) -> dict:
+    """The latest build (whatever its state) and every version that is ready to download."""
+    files = files.select_related("requested_by").order_by("-requested_at", "-id")
+    return {
+        "latest": files.first(),
+        "ready": list(files.filter(status=ReportFile.Status.READY)[:50]),
+    }
 
 
 def _year(year: int) -> int:
@@ -64,11 +73,13 @@ class AnnualReportView(RoleRequiredMixin, View):
             "reporting/annual.html",
             {
                 "year": year,
+                "region": region,
                 "review": review,
                 "f": figures,
                 "yoy": selectors.year_on_year(figures, previous),
-                "files": review.files.select_related("requested_by")[:10],
+                **_panel_files(review.files.all()),
                 "panel_url": reverse("reporting:pdf", args=[year]),
+                "is_team": has_role(request.user, *ACADEMY_TEAM),
                 "years": range(year - 3, year + 2),
                 "programmes": selectors.programmes_of_year(year=year, region=region),
             },
@@ -151,7 +162,7 @@ class PdfView(RoleRequiredMixin, View):
             "reporting/_pdf_panel.html",
             {
                 "panel_url": reverse("reporting:pdf", args=[review.year]),
-                "files": review.files.select_related("requested_by")[:10],
+                **_panel_files(review.files.all()),
             },
         )
 
@@ -172,8 +183,12 @@ class ReportFileView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         report = get_object_or_404(ReportFile, pk=pk, status=ReportFile.Status.READY)
+        try:
+            handle = report.pdf.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
         return FileResponse(
-            report.pdf.open("rb"),
+            handle,
             as_attachment=True,
             filename=report.filename,
             content_type="application/pdf",
@@ -190,9 +205,9 @@ def _impact_subject(request, pk):
 
 
 def _impact_files(programme, cohort):
-    return ReportFile.objects.filter(
-        kind=ReportFile.Kind.IMPACT, programme=programme, cohort=cohort
-    ).select_related("requested_by")[:10]
+    return _panel_files(
+        ReportFile.objects.filter(kind=ReportFile.Kind.IMPACT, programme=programme, cohort=cohort)
+    )
 
 
 def _impact_panel_url(programme, cohort):
@@ -217,7 +232,7 @@ class ImpactView(RoleRequiredMixin, View):
                 "cohort": cohort,
                 "cohorts": programme.cohorts.all(),
                 "i": impact(programme=programme, cohort=cohort),
-                "files": _impact_files(programme, cohort),
+                **_impact_files(programme, cohort),
                 "panel_url": _impact_panel_url(programme, cohort),
             },
         )
@@ -230,10 +245,7 @@ class ImpactPdfView(RoleRequiredMixin, View):
         return render(
             request,
             "reporting/_pdf_panel.html",
-            {
-                "files": _impact_files(programme, cohort),
-                "panel_url": _impact_panel_url(programme, cohort),
-            },
+            {**_impact_files(programme, cohort), "panel_url": _impact_panel_url(programme, cohort)},
         )
 
     def get(self, request, pk):

@@ -21,7 +21,7 @@ def test_the_report_team_generates_and_downloads_the_pdf(page, make_user):
     session = SessionFactory(starts_at=datetime(2022, 9, 1, 10, tzinfo=ZoneInfo("Europe/London")))
     for attendance in ("attended", "did_not_attend"):
         booking = Booking.objects.create(person=UserFactory(), session=session, status="confirmed",
-                                         created_at=session.starts_at, ethnic_category="A")  # fmt: skip
+                                         created_at=session.starts_at, confirmed_at=session.starts_at, ethnic_category="A")  # fmt: skip
         RegisterEntry.objects.create(booking=booking, session=session, attendance=attendance)
     make_user(Role.REPORT_TEAM, email="reports@nhs.example")
     sign_in(page, "reports@nhs.example", totp=True)

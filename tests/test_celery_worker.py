@@ -94,7 +94,9 @@ def test_a_worker_builds_the_year_in_review_pdf(worker, make_user):
     from talentportal.directory.models import Role
 
     review = services.review_ensure(year=2022, region=selectors.default_region())
-    report = services.pdf_request(review=review, user=make_user(Role.REPORT_TEAM), now=timezone.now())
+    report = services.pdf_request(
+        review=review, user=make_user(Role.REPORT_TEAM), now=timezone.now()
+    )
 
     def built():
         report.refresh_from_db()

@@ -33,6 +33,15 @@ def simple_text(text: str) -> str:
 
 
 @register.filter
+def cssstring(value) -> str:
+    """Text for a CSS string in a <style> block (the PDF's running header and footer):
+    backslashes, quotes and angle brackets escaped the CSS way, as HTML entities are not
+    read inside <style>."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return mark_safe(text.replace("<", "\\3C ").replace(">", "\\3E "))  # noqa: S308
+
+
+@register.filter
 def rate(value) -> str:
     return "–" if value is None else f"{float(value) * 100:.0f}%"
 

@@ -18,14 +18,16 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def book(session_or_cohort, status="confirmed", attendance=None, ethnic="A", staff_group="clinical",
-         system=None):  # fmt: skip
+         system=None, waiting=False):  # fmt: skip
     target = (
         {"session": session_or_cohort}
         if isinstance(session_or_cohort, Session)
         else {"cohort": session_or_cohort}
     )
+    created = datetime(2022, 1, 1, tzinfo=LONDON)
+    held = status in ("confirmed", "cancelled", "organiser_cancelled") and not waiting
     booking = Booking.objects.create(
-        person=UserFactory(), status=status, created_at=datetime(2022, 1, 1, tzinfo=LONDON),
+        person=UserFactory(), status=status, created_at=created, confirmed_at=created if held else None,
         ethnic_category=ethnic, staff_group=staff_group,
         system=system or IntegratedCareSystem.objects.get(name="Black Country"), **target,
     )  # fmt: skip
@@ -58,6 +60,7 @@ def test_what_counts_as_a_booking_an_attendance_and_a_cancellation():
     book(session, status="cancelled")
     book(session, status="waitlisted")
     book(session, status="removed")
+    book(session, status="cancelled", waiting=True)  # left the waiting list: never a booking
     cancelled = SessionFactory(starts_at=at(2022, 6, 2, 10), status="cancelled")
     book(cancelled, status="organiser_cancelled")
     i = annual_report(year=2022)["interventions"]
@@ -161,13 +164,15 @@ def test_the_figures_equal_an_independent_recount_on_generated_data():
                                        status=rng.choice(["scheduled", "delivered", "delivered", "cancelled"])))  # fmt: skip
     for _ in range(160):
         status = rng.choice(["confirmed"] * 6 + ["cancelled", "waitlisted", "expired", "offered"])
+        waiting = status == "cancelled" and rng.random() < 0.3
         attendance = (
             rng.choice(["attended", "attended", "did_not_attend", ""])
             if status == "confirmed"
             else None
         )
         book(rng.choice(sessions), status=status, attendance=attendance, ethnic=rng.choice("AAABHMNZ"),
-             staff_group=rng.choice(["clinical", "non_clinical", ""]), system=rng.choice(systems))  # fmt: skip
+             staff_group=rng.choice(["clinical", "non_clinical", ""]), system=rng.choice(systems),
+             waiting=waiting)  # fmt: skip
 
     # The recount walks every row in Python, independently of the report's SQL.
     start, end = at(2022, 4, 1), at(2023, 4, 1)
@@ -177,7 +182,9 @@ def test_the_figures_equal_an_independent_recount_on_generated_data():
     pairs = [
         b
         for b in Booking.objects.all()
-        if b.session in counted and b.status in ("confirmed", "cancelled", "organiser_cancelled")
+        if b.session in counted
+        and b.confirmed_at  # held a place, not only a place in the queue
+        and b.status in ("confirmed", "cancelled", "organiser_cancelled")
     ]
     entries = [e for e in RegisterEntry.objects.select_related("booking") if e.session in counted]
     attended = [e for e in entries if e.attendance == "attended"]

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def attend(session, ethnic="A", before=None, after=None, rating=None):
     booking = Booking.objects.create(person=UserFactory(), session=session, status="confirmed",
-                                     created_at=timezone.now(), ethnic_category=ethnic)  # fmt: skip
+                                     created_at=timezone.now(), confirmed_at=timezone.now(), ethnic_category=ethnic)  # fmt: skip
     RegisterEntry.objects.create(booking=booking, session=session, attendance="attended")
     for stage, value in (("before", before), ("after", after)):
         if value is not None:
@@ -47,19 +47,30 @@ def session():
 def test_the_shift_pairs_only_people_who_answered_both(session):
     attend(session, before=2, after=4, rating=5)
     attend(session, before=3, after=4, rating=4)
+    for _ in range(6):
+        attend(session, before=3, after=3)
     attend(session, before=1)  # never answered after: left out
     attend(session, after=5)  # never answered before: left out
     i = impact(programme=session.programme)
     assert i["shift"] == [
-        {"dimension": "Leading and visioning", "n": 2, "before": 2.5, "after": 4.0, "change": 1.5}
+        {
+            "dimension": "Leading and visioning",
+            "n": 8,
+            "before": 2.88,
+            "after": 3.25,
+            "change": 0.38,
+        }
     ]
-    assert (i["participants"], i["attendances"], i["ratings"]["count"], i["ratings"]["mean"]) == (
-        4,
-        4,
-        2,
-        4.5,
-    )
+    assert (i["participants"], i["attendances"]) == (10, 10)
+    assert (i["ratings"]["count"], i["ratings"]["mean"]) == (2, 4.5)
     assert i["quotes"] == ["Changed how I lead."]  # the same words twice are quoted once
+
+
+def test_the_shift_of_fewer_than_eight_people_is_not_shown(session):
+    for _ in range(7):
+        attend(session, before=1, after=5)
+    (row,) = impact(programme=session.programme)["shift"]
+    assert (row["n"], row["before"], row["after"], row["change"]) == (7, None, None, None)
 
 
 def test_reach_by_group_follows_the_small_number_rule(session):
@@ -74,23 +85,29 @@ def test_reach_by_group_follows_the_small_number_rule(session):
     assert rows == {"White": None, "Asian or Asian British": None}  # 3 hidden, so 9 hidden too
 
 
-def test_a_cohorts_report_counts_only_that_cohort():
+def test_a_cohorts_report_counts_only_that_cohort_and_leaves_equality_to_the_programme():
     cohort = CohortFactory(dates=2)
     other = CohortFactory(programme=cohort.programme, dates=1)
     for c in (cohort, other):
         booking = Booking.objects.create(
-            person=UserFactory(), cohort=c, status="confirmed", created_at=timezone.now()
+            person=UserFactory(),
+            cohort=c,
+            status="confirmed",
+            created_at=timezone.now(),
+            confirmed_at=timezone.now(),
         )
         for s in c.sessions.all():
             RegisterEntry.objects.create(booking=booking, session=s, attendance="attended")
     assert impact(programme=cohort.programme, cohort=cohort)["attendances"] == 2
+    assert impact(programme=cohort.programme, cohort=cohort)["by_ethnic_group"] is None
     assert impact(programme=cohort.programme)["attendances"] == 3
 
 
 def test_the_impact_report_page_and_pdf(
     client, make_user, session, django_capture_on_commit_callbacks
 ):
-    attend(session, before=2, after=4, rating=5)
+    for _ in range(8):
+        attend(session, before=2, after=4, rating=5)
     client.force_login(make_user(Role.REPORT_TEAM))
     url = reverse("reporting:impact", args=[session.programme.pk])
     assert "Leading and visioning" in client.get(url).content.decode()

@@ -59,7 +59,7 @@ def year_with_one_session():
     session = SessionFactory(starts_at=datetime(2022, 6, 1, 10, tzinfo=ZoneInfo("Europe/London")))
     for attendance in ("attended", "attended", "did_not_attend"):
         booking = Booking.objects.create(person=UserFactory(), session=session, status="confirmed",
-                                         created_at=timezone.now(), ethnic_category="N")  # fmt: skip
+                                         created_at=timezone.now(), confirmed_at=timezone.now(), ethnic_category="N")  # fmt: skip
         RegisterEntry.objects.create(booking=booking, session=session, attendance=attendance)
 
 
@@ -187,3 +187,17 @@ def test_the_command_writes_json_csv_and_pdf(tmp_path):
         call_command("annual_report", "--year", "2022", "--region", "Atlantis")
     with pytest.raises(CommandError, match="needs --output"):
         call_command("annual_report", "--year", "2022", "--format", "pdf")
+
+
+def test_the_sweep_fails_builds_nobody_picked_up_so_they_can_be_retried(make_user):
+    from datetime import timedelta
+
+    review = services.review_ensure(year=2022, region=selectors.default_region())
+    now = timezone.now()
+    stuck = ReportFile.objects.create(review=review, requested_at=now - timedelta(minutes=20))
+    services.pdf_sweep(now=now)
+    stuck.refresh_from_db()
+    assert stuck.status == "failed" and "within 15 minutes" in stuck.error
+    # Failed is not in progress: a new request starts a new build.
+    again = services.pdf_request(review=review, user=make_user(Role.REPORT_TEAM), now=now)
+    assert again.pk != stuck.pk
