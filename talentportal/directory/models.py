@@ -345,3 +345,47 @@ class RoleAssignment(models.Model):
         scope = self.organisation or self.system or self.get_scheme_display()
         label = self.get_role_display()
         return f"{label} ({scope})" if scope else label
+
+
+class ErasureRequest(models.Model):
+    """A person asks to be erased; a system administrator carries it out (after checking,
+    for example, that no scheme place or dispute needs the record kept)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        DONE = "done", "Carried out"
+        REFUSED = "refused", "Refused"
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="erasure_requests")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "person", condition=Q(status="requested"), name="one_open_erasure_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Erasure request {self.pk} ({self.get_status_display().lower()})"
+
+
+class PersonalDataExport(models.Model):
+    """Every download of someone's personal data by an administrator (who, whose, when)."""
+
+    subject = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    exported_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    exported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-exported_at"]
+
+    def __str__(self) -> str:
+        return f"Export of {self.subject_id} by {self.exported_by_id}"

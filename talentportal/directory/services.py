@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from talentportal.core.errors import ApplicationError
 
 from .models import (
     EqualityMonitoring,
+    ErasureRequest,
     IntegratedCareSystem,
     Organisation,
+    PersonalDataExport,
     Profile,
     Role,
     RoleAssignment,
@@ -174,3 +176,55 @@ def role_revoke(*, assignment: RoleAssignment, revoked_by: User | None = None) -
             raise ApplicationError("The portal must keep at least one system administrator.")
     assignment.delete()
     _sync_account_flags(user)
+
+
+def erasure_request(*, person: User, now) -> ErasureRequest:
+    existing = ErasureRequest.objects.filter(person=person, status="requested").first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return ErasureRequest.objects.create(person=person, requested_at=now)
+    except IntegrityError:  # asked twice at once
+        return ErasureRequest.objects.get(person=person, status="requested")
+
+
+@transaction.atomic
+def erasure_carry_out(*, request: ErasureRequest, by: User, now) -> ErasureRequest:
+    """Anonymise the person across every app (see talentportal.core.privacy)."""
+    from talentportal.core.privacy import person_erase
+
+    request = ErasureRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ErasureRequest.Status.REQUESTED:
+        raise ApplicationError("This request has already been decided.")
+    person = User.objects.select_for_update().get(pk=request.person_id)
+    if RoleAssignment.objects.filter(role=Role.SYSTEM_ADMIN).exclude(user=person).count() == 0:
+        raise ApplicationError("The portal must keep at least one system administrator.")
+    person_erase(person)
+    request.status = ErasureRequest.Status.DONE
+    request.decided_at = now
+    request.decided_by = by
+    request.save()
+    forget_roles(person)
+    return request
+
+
+@transaction.atomic
+def erasure_refuse(*, request: ErasureRequest, by: User, note: str, now) -> ErasureRequest:
+    if not note.strip():
+        raise ApplicationError("Say why the request is refused; the person is told.")
+    request = ErasureRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ErasureRequest.Status.REQUESTED:
+        raise ApplicationError("This request has already been decided.")
+    request.status = ErasureRequest.Status.REFUSED
+    request.decided_at, request.decided_by, request.note = now, by, note.strip()
+    request.save()
+    return request
+
+
+def personal_data_export(*, subject: User, by: User, now) -> dict:
+    """An administrator's export of one person's data: recorded (who, whose, when)."""
+    from talentportal.core.privacy import person_export
+
+    PersonalDataExport.objects.create(subject=subject, exported_by=by, exported_at=now)
+    return person_export(subject)

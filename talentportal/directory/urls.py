@@ -9,6 +9,10 @@ urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("profile/edit/", views.ProfileEditView.as_view(), name="profile_edit"),
     path("profile/equality/", views.EqualityEditView.as_view(), name="equality_edit"),
+    path("profile/my-data.json", views.MyDataView.as_view(), name="my_data"),
+    path("profile/erase/", views.ErasureRequestView.as_view(), name="erasure_request"),
+    path("people/erasure-requests/", views.ErasureListView.as_view(), name="erasure_list"),
+    path("people/<int:pk>/data.json", views.PersonDataView.as_view(), name="person_data"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
     path(
         "organisations/import/",

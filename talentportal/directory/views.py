@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
@@ -10,6 +11,7 @@ from django_tables2 import SingleTableMixin
 from talentportal.core.errors import ApplicationError
 from talentportal.core.import_views import RecordsImportView
 from talentportal.core.tables import BoundedPaginationMixin
+from talentportal.core.views import parse_id
 
 from . import selectors, services
 from .filters import OrganisationFilter, PersonFilter
@@ -18,7 +20,7 @@ from .forms import (
     ProfileForm,
     RoleGrantForm,
 )
-from .models import EqualityMonitoring, Profile, Role, RoleAssignment, User
+from .models import EqualityMonitoring, ErasureRequest, Profile, Role, RoleAssignment, User
 from .permissions import RoleRequiredMixin, has_role, role_assignments
 from .tables import OrganisationTable, PersonTable
 
@@ -196,3 +198,76 @@ def health(request):
     except Exception:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return JsonResponse({"status": "ok"})
+
+
+def _json_download(data: dict, filename: str) -> HttpResponse:
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "default": str})
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class MyDataView(RoleRequiredMixin, View):
+    """Everything the portal holds about the signed-in person that they can see, as JSON."""
+
+    def get(self, request):
+        from talentportal.core.privacy import person_export
+
+        return _json_download(person_export(request.user), "my-data.json")
+
+
+class ErasureRequestView(RoleRequiredMixin, View):
+    template_name = "directory/erasure_request.html"
+
+    def get(self, request):
+        pending = ErasureRequest.objects.filter(person=request.user, status="requested").first()
+        return render(request, self.template_name, {"pending": pending})
+
+    def post(self, request):
+        services.erasure_request(person=request.user, now=timezone.now())
+        messages.success(
+            request,
+            "We have your request. A system administrator will carry it out and email you.",
+        )
+        return redirect("directory:profile")
+
+
+class ErasureListView(RoleRequiredMixin, View):
+    """Erasure requests, for system administrators to carry out or refuse."""
+
+    required_roles = {Role.SYSTEM_ADMIN}
+
+    def get(self, request):
+        return render(
+            request,
+            "directory/erasure_list.html",
+            {"requests": ErasureRequest.objects.select_related("person", "decided_by")[:200]},
+        )
+
+    def post(self, request):
+        erasure = get_object_or_404(
+            ErasureRequest, pk=parse_id(request.POST.get("request")), status="requested"
+        )
+        try:
+            if request.POST.get("decision") == "erase":
+                services.erasure_carry_out(request=erasure, by=request.user, now=timezone.now())
+                messages.success(request, "The person has been erased.")
+            else:
+                services.erasure_refuse(
+                    request=erasure, by=request.user, note=request.POST.get("note", ""),
+                    now=timezone.now(),
+                )  # fmt: skip
+                messages.success(request, "The request is refused.")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("directory:erasure_list")
+
+
+class PersonDataView(RoleRequiredMixin, View):
+    """A system administrator's export of one person's data (two factors, recorded)."""
+
+    required_roles = {Role.SYSTEM_ADMIN}
+
+    def get(self, request, pk):
+        person = get_object_or_404(User, pk=pk)
+        data = services.personal_data_export(subject=person, by=request.user, now=timezone.now())
+        return _json_download(data, f"person-{person.pk}.json")

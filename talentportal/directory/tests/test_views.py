@@ -39,6 +39,10 @@ MATRIX = {
     "directory:person_list": PEOPLE_VIEWERS,
     "directory:organisation_import": ADMINS,
     "directory:person_roles": ADMINS,
+    "directory:person_data": ADMINS,
+    "directory:my_data": EVERYONE,
+    "directory:erasure_request": EVERYONE,
+    "directory:erasure_list": ADMINS,
 }
 
 
@@ -76,7 +80,7 @@ def client_as(client, make_user):
 def test_role_url_matrix(client_as, role, url_name):
     client, user = client_as(role)
     target = UserFactory()
-    kwargs = {"pk": target.pk} if url_name == "directory:person_roles" else {}
+    kwargs = {"pk": target.pk} if url_name in ("directory:person_roles", "directory:person_data") else {}
     response = client.get(reverse(url_name, kwargs=kwargs))
     if role == "anonymous":
         assert response.status_code == 302

@@ -1,0 +1,69 @@
+"""CoachNet and MentorNet: practice, applications, relationships and what was written."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import Q
+
+from .models import (
+    Application,
+    DevelopmentRecord,
+    Evaluation,
+    Message,
+    Practitioner,
+    PrivateNote,
+    Qualification,
+    Relationship,
+)
+
+REMOVED = "[removed at the person's request]"
+
+
+def export(user) -> dict:
+    mine = Relationship.objects.filter(Q(client=user) | Q(practitioner__user=user))
+    return {
+        "practitioner": Practitioner.objects.filter(user=user)
+        .values("coaches", "mentors", "status", "experience", "biography", "capacity")
+        .first(),
+        "applications": list(
+            Application.objects.filter(client=user).values(
+                "kind", "status", "goals", "submitted_on"
+            )
+        ),
+        "relationships": [
+            {
+                "kind": r.kind,
+                "status": r.status,
+                "started_on": r.started_on and r.started_on.isoformat(),
+                "ended_on": r.ended_on and r.ended_on.isoformat(),
+                "goals": r.goals,
+                "sessions": list(r.sessions.values("held_on", "hours", "mode")),
+                "messages_sent": list(
+                    Message.objects.filter(relationship=r, sender=user).values("body", "sent_at")
+                ),
+                "private_notes": list(
+                    PrivateNote.objects.filter(relationship=r, author=user).values("text")
+                ),
+            }
+            for r in mine
+        ],
+    }
+
+
+def erase(user) -> None:
+    """Relationships, sessions and hours stay (they are counted); every word the person
+    wrote goes, their private notes and certificates are deleted."""
+    PrivateNote.objects.filter(author=user).delete()
+    Message.objects.filter(sender=user).update(body=REMOVED)
+    Evaluation.objects.filter(author=user).update(comments="")
+    Application.objects.filter(client=user).update(goals=REMOVED, language="")
+    Relationship.objects.filter(client=user).update(goals="")
+    for qualification in Qualification.objects.filter(practitioner__user=user):
+        if qualification.evidence:
+            qualification.evidence.delete(save=False)
+        qualification.evidence = ""
+        qualification.save(update_fields=["evidence"])
+    DevelopmentRecord.objects.filter(practitioner__user=user).update(description="")
+    Practitioner.objects.filter(user=user).update(experience="", biography="", is_open=False)
+    # The audit trail of relationships keeps statuses and dates, not the agreed goals.
+    apps.get_model("coaching", "RelationshipEvent").objects.filter(client=user).update(goals="")
