@@ -1,7 +1,9 @@
 import logging
 
 from django.contrib import messages
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .errors import ApplicationError
@@ -47,3 +49,22 @@ class ApplicationErrorMiddleware:
         ):
             back = "/"
         return redirect(back)
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL character in a query parameter or form field is never meaningful text and
+    PostgreSQL cannot store or compare it: answer 400 Bad Request before any view runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or _has_nul(request.GET):
+            return HttpResponseBadRequest(render_to_string("400.html", request=request))
+        if request.method == "POST" and _has_nul(request.POST):
+            return HttpResponseBadRequest(render_to_string("400.html", request=request))
+        return self.get_response(request)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "pghistory.middleware.HistoryMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "talentportal.core.middleware.ServiceUnavailableMiddleware",
+    "talentportal.core.middleware.RejectNullCharactersMiddleware",
     "talentportal.core.middleware.ApplicationErrorMiddleware",
     "talentportal.directory.middleware.MFARequiredMiddleware",
 ]
