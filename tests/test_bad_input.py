@@ -138,3 +138,10 @@ def test_a_nul_character_is_a_bad_request_not_a_server_error(staff_client):
     assert staff_client.get("/coaching/team/", {"status": "a\x00b"}).status_code == 400
     response = staff_client.post(reverse("talentpools:windows"), {"name": "x\x00"})
     assert response.status_code == 400
+
+
+def test_an_import_larger_than_10_mb_is_refused_before_it_is_read():
+    data = b"name,type,system\n" + b"x" * (10 * 1024 * 1024)
+    with pytest.raises(ImportFailed) as failed:
+        records_import(kind="organisations", data=data)
+    assert [str(e) for e in failed.value.errors] == ["row 1: file: is larger than 10 MB"]
