@@ -10,6 +10,6 @@ def report_render_task(file_id: int) -> str | None:
     return report.status if report else None
 
 
-@shared_task(time_limit=60)
+@shared_task(time_limit=60, soft_time_limit=50)  # a soft limit below the hard one
 def report_sweep_task() -> dict:
     return services.pdf_sweep(now=timezone.now())
