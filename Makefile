@@ -8,7 +8,7 @@ PY := .venv/bin/python
 PROD_ENV := SECRET_KEY=check-deploy-$$(printf '%064d' 0)-not-a-real-key \
 	ALLOWED_HOSTS=talent.example.nhs.uk DJANGO_SETTINGS_MODULE=talentportal.settings.production
 
-.PHONY: help deps venv node services stop migrate demo run test lint checks pytest totp
+.PHONY: help deps venv node services stop migrate demo run test lint checks pytest totp backup restore loadtest
 
 help:
 	@echo "make run       set everything up and serve the portal with demo data"
@@ -16,6 +16,8 @@ help:
 	@echo "make services  start only PostgreSQL and Redis (prints DATABASE_URL and REDIS_URL)"
 	@echo "make stop      stop PostgreSQL and Redis"
 	@echo "make totp      the current two-factor code of the demo staff accounts"
+	@echo "make backup    dump the database to backups/ (or FILE=...), pg_dump custom format"
+	@echo "make restore FILE=backups/...dump   restore a backup into the database"
 
 deps:
 	@scripts/system-deps.sh
@@ -64,3 +66,14 @@ test: lint checks pytest
 
 totp: venv
 	@$(PY) manage.py demo_totp
+
+# DATABASE_URL as for every other target; see scripts/backup.sh.
+backup: services
+	@scripts/backup.sh backup "$(FILE)"
+
+restore: services
+	@scripts/backup.sh restore "$(FILE)"
+
+# 50 people browsing and booking against gunicorn for 60 s (USERS=, SECONDS=); not in `make test`.
+loadtest: venv services
+	@set -a; eval "$$(scripts/services.sh env)"; set +a; $(PY) scripts/loadtest.py

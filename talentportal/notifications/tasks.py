@@ -10,7 +10,10 @@ def email_deliver_task(email_id: int) -> bool:
     return services.email_deliver(email_id=email_id)
 
 
-@shared_task(time_limit=120)
+# The soft limit must be stated whenever time_limit is below CELERY_TASK_SOFT_TIME_LIMIT
+# (240 s): otherwise the task inherits that soft limit, and Celery refuses to send a task
+# whose soft limit exceeds its hard one (beat's every attempt fails with a SchedulingError).
+@shared_task(time_limit=120, soft_time_limit=100)
 def email_sweep_task() -> int:
     """Every minute: queue messages whose retry is due or whose dispatch was lost."""
     ids = services.email_due_ids()

@@ -80,7 +80,9 @@ def client_as(client, make_user):
 def test_role_url_matrix(client_as, role, url_name):
     client, user = client_as(role)
     target = UserFactory()
-    kwargs = {"pk": target.pk} if url_name in ("directory:person_roles", "directory:person_data") else {}
+    kwargs = (
+        {"pk": target.pk} if url_name in ("directory:person_roles", "directory:person_data") else {}
+    )
     response = client.get(reverse(url_name, kwargs=kwargs))
     if role == "anonymous":
         assert response.status_code == 302
