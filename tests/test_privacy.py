@@ -132,3 +132,15 @@ def test_a_refusal_needs_a_reason(client, make_user, person):
     client.post(reverse("directory:erasure_list"),
                 {"request": erasure.pk, "decision": "refuse", "note": "A scheme appeal is open."})  # fmt: skip
     assert ErasureRequest.objects.get().status == "refused"
+
+
+def test_the_audit_trail_is_for_system_administrators(client, make_user, person):
+    admin = make_user(Role.SYSTEM_ADMIN)
+    from talentportal.directory.services import role_grant
+
+    role_grant(user=make_user(), role=Role.REPORT_TEAM, granted_by=admin)
+    client.force_login(admin)
+    page = client.get("/admin/pghistory/events/")
+    assert page.status_code == 200 and "roleassignment" in page.content.decode().lower()
+    client.force_login(make_user(Role.PROGRAMME_ADMIN))
+    assert client.get("/admin/pghistory/events/").status_code == 403
