@@ -145,3 +145,12 @@ def test_an_import_larger_than_10_mb_is_refused_before_it_is_read():
     with pytest.raises(ImportFailed) as failed:
         records_import(kind="organisations", data=data)
     assert [str(e) for e in failed.value.errors] == ["row 1: file: is larger than 10 MB"]
+
+
+def test_sorting_by_anything_but_a_column_is_ignored(staff_client):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        response = staff_client.get(reverse("directory:organisation_list"), {"sort": "type.code.x"})
+    assert response.status_code == 200

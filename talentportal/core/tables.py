@@ -13,11 +13,21 @@ def spreadsheet_safe(value) -> str:
 
 class BoundedPaginationMixin:
     """django-tables2 lets `?per_page=` choose the page size: keep it to a few sizes, so
-    no request can ask for everything at once (or for a negative page size)."""
+    no request can ask for everything at once (or for a negative page size). `?sort=` is
+    kept to the table's own column names (an accessor path typed into the address bar is
+    dropped, never followed)."""
 
     def get(self, request, *args, **kwargs):
+        drop = []
         per_page = request.GET.get("per_page")
         if per_page is not None and not (per_page.isdigit() and int(per_page) in PAGE_SIZES):
+            drop.append("per_page")
+        sort = request.GET.get("sort")
+        columns = set(self.table_class.base_columns) if self.table_class else set()
+        if sort is not None and not all(p.lstrip("-") in columns for p in sort.split(",") if p):
+            drop.append("sort")
+        if drop:
             request.GET = request.GET.copy()
-            del request.GET["per_page"]
+            for name in drop:
+                del request.GET[name]
         return super().get(request, *args, **kwargs)
