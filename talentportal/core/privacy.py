@@ -7,16 +7,11 @@ free text, keep the rows that past years' figures count). `person_export` and
 
 from __future__ import annotations
 
-from django.apps import apps
-from django.utils.module_loading import module_has_submodule
+from .discovery import portal_modules
 
 
 def privacy_modules():
-    for config in apps.get_app_configs():
-        if config.name.startswith(("django.", "allauth", "pghistory", "pgtrigger")):
-            continue
-        if module_has_submodule(config.module, "privacy"):
-            yield config.label, __import__(f"{config.name}.privacy", fromlist=["export"])
+    return portal_modules("privacy")
 
 
 def person_export(user) -> dict:

@@ -1,10 +1,9 @@
 import random
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils.module_loading import module_has_submodule
 
+from talentportal.core.discovery import portal_modules
 from talentportal.directory import demo as directory_demo
 from talentportal.directory.models import User
 
@@ -37,12 +36,9 @@ class Command(BaseCommand):
             )
         context = {"rng": random.Random(SEED), "people": people}
         with transaction.atomic():
-            directory_demo.load(context)
-            for config in apps.get_app_configs():
-                if config.name.startswith(("django.", "allauth", "talentportal.directory")):
-                    continue
-                if module_has_submodule(config.module, "demo"):
-                    module = __import__(f"{config.name}.demo", fromlist=["load"])
+            directory_demo.load(context)  # first: every other app's demo builds on it
+            for label, module in portal_modules("demo"):
+                if label != "directory":
                     module.load(context)
         self.stdout.write(
             self.style.SUCCESS(
