@@ -42,11 +42,6 @@ def cssstring(value) -> str:
 
 
 @register.filter
-def rate(value) -> str:
-    return "–" if value is None else f"{float(value) * 100:.0f}%"
-
-
-@register.filter
 def number(value) -> str:
     if value is None:
         return "–"

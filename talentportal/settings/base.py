@@ -117,6 +117,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "talentportal.core.context_processors.portal",
             ],
+            "libraries": {"portal": "talentportal.core.templatetags.portal"},
         },
     }
 ]

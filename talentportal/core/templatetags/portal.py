@@ -1,3 +1,5 @@
+"""Filters every app's templates share: `{% load portal %}` (registered in TEMPLATES)."""
+
 from django import template
 
 register = template.Library()
