@@ -80,6 +80,22 @@ def _reference_data_after_flush(request):
         importlib.import_module(migration).load(apps, None)
 
 
+@pytest.fixture
+def client_as(client, make_user):
+    """`client_as(role)`: the client signed in as a fresh person holding that role (a key of
+    talentportal.directory.tests.roles.ROLES), or anonymous; returns (client, person)."""
+    from talentportal.directory.tests.roles import role_grants
+
+    def login(role):
+        if role == "anonymous":
+            return client, None
+        user = make_user(*role_grants(role))
+        client.force_login(user)
+        return client, user
+
+    return login
+
+
 class PortalClient(Client):
     """`force_login` as if the person had signed in with their password and second factor,
     as the portal requires of staff roles. Tests of the requirement itself use `Client`."""

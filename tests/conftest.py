@@ -1,5 +1,6 @@
 """Fixtures for cross-app, worker and browser tests."""
 
+import contextlib
 import os
 import shutil
 import time
@@ -41,17 +42,28 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server, request):
+@contextlib.contextmanager
+def browser_page(browser, live_server, request, *, init_script=None):
+    """One browser context (one person) and its page; a screenshot if the test failed."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    if init_script:
+        context.add_init_script(path=str(init_script))
     context.set_default_timeout(15_000)
     page = context.new_page()
-    yield page
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        os.makedirs("test-artifacts", exist_ok=True)
-        page.screenshot(path=f"test-artifacts/{request.node.name}.png", full_page=True)
-    context.close()
+    try:
+        yield page
+    finally:
+        failed = getattr(request.node, "rep_call", None)
+        if failed is not None and failed.failed:
+            os.makedirs("test-artifacts", exist_ok=True)
+            page.screenshot(path=f"test-artifacts/{request.node.name}.png", full_page=True)
+        context.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    with browser_page(browser, live_server, request) as page:
+        yield page
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
@@ -89,3 +101,11 @@ def sign_in(page, email, password=PASSWORD, totp=False):
         code = format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
         page.get_by_label("Code").fill(code)
         page.get_by_role("button", name="Sign In").click()
+
+
+def signed_in(contexts, email, totp=False):
+    """A new browser context (another person) signed in and on the dashboard."""
+    page = contexts().new_page()
+    sign_in(page, email, totp=totp)
+    page.get_by_role("heading", name="Hello").wait_for()
+    return page

@@ -5,7 +5,6 @@ init script, which the portal's Content Security Policy does not govern, so the 
 checked exactly as people get them: CSP in force, no inline script let through for the test.
 """
 
-import os
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from talentpools.tests.factories import NOMINATION, MembershipFactory, WindowFac
 from talentportal.directory.models import IntegratedCareSystem, Role
 from talentportal.directory.permissions import requires_mfa
 from talentportal.directory.tests.factories import OrganisationFactory, UserFactory
-from tests.conftest import sign_in
+from tests.conftest import browser_page, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -105,16 +104,8 @@ def some_data():
 def page(browser, live_server, request):
     """As `tests/conftest.py`'s page (one browser context, one person), with axe loaded into
     every document it opens."""
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    context.add_init_script(path=str(AXE))
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        os.makedirs("test-artifacts", exist_ok=True)
-        page.screenshot(path=f"test-artifacts/{request.node.name}.png", full_page=True)
-    context.close()
+    with browser_page(browser, live_server, request, init_script=AXE) as page:
+        yield page
 
 
 def axe_problems(page):

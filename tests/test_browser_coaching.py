@@ -8,16 +8,9 @@ from coaching.models import LoggedSession, Relationship
 from coaching.tests.factories import practitioner
 from talentportal.directory.models import Role
 from talentportal.directory.tests.factories import OrganisationFactory
-from tests.conftest import sign_in
+from tests.conftest import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def signed_in(contexts, email, totp=False):
-    page = contexts().new_page()
-    sign_in(page, email, totp=totp)
-    page.get_by_role("heading", name="Hello").wait_for()
-    return page
 
 
 def test_apply_approve_choose_accept_log_and_complete(contexts, make_user):

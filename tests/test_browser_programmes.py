@@ -9,16 +9,9 @@ from django.utils import timezone
 from programmes.models import Booking, RegisterEntry, Session
 from programmes.tests.factories import ProgrammeFactory, SessionFactory
 from talentportal.directory.models import Role
-from tests.conftest import sign_in
+from tests.conftest import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def signed_in(contexts, email, totp=False):
-    page = contexts().new_page()
-    sign_in(page, email, totp=totp)
-    page.get_by_role("heading", name="Hello").wait_for()
-    return page
 
 
 def book_the_workshop(page):

@@ -10,16 +10,9 @@ from talentpools.models import Nomination, NominationWindow, PoolMembership, Vac
 from talentportal.directory.models import IntegratedCareSystem, Role
 from talentportal.directory.tests.factories import OrganisationFactory
 from talentportal.notifications.models import OutboundEmail
-from tests.conftest import sign_in
+from tests.conftest import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def signed_in(contexts, email, totp=False):
-    page = contexts().new_page()
-    sign_in(page, email, totp=totp)
-    page.get_by_role("heading", name="Hello").wait_for()
-    return page
 
 
 def test_nominate_accept_join_pool_and_express_interest(contexts, make_user):

@@ -15,22 +15,10 @@ from reporting import pdf, selectors, services
 from reporting.models import ReportFile
 from talentportal.directory.models import Role
 from talentportal.directory.tests.factories import UserFactory
-from talentportal.directory.tests.test_views import ROLES, _grants
+from talentportal.directory.tests.roles import ROLES
 
 pytestmark = pytest.mark.django_db
 REPORTERS = {"programme_admin", "report_team", "system_admin"}
-
-
-@pytest.fixture
-def client_as(client, make_user):
-    def login(role):
-        if role == "anonymous":
-            return client, None
-        user = make_user(*_grants(ROLES[role]))
-        client.force_login(user)
-        return client, user
-
-    return login
 
 
 URLS = [

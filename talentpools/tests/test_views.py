@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from talentportal.directory.models import IntegratedCareSystem, Role
 from talentportal.directory.tests.factories import OrganisationFactory, UserFactory
-from talentportal.directory.tests.test_views import ROLES, _grants
+from talentportal.directory.tests.roles import ROLES
 
 from .. import services
 from ..models import (
@@ -45,18 +45,6 @@ MATRIX = {
     "talentpools:vacancies": TEAM,
     "talentpools:schemes": SCHEME_STAFF,
 }
-
-
-@pytest.fixture
-def client_as(client, make_user):
-    def login(role):
-        if role == "anonymous":
-            return client, None
-        user = make_user(*_grants(ROLES[role]))
-        client.force_login(user)
-        return client, user
-
-    return login
 
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])

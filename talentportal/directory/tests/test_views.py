@@ -11,18 +11,8 @@ from talentportal.directory.models import (
     RoleAssignment,
 )
 from talentportal.directory.tests.factories import OrganisationFactory, UserFactory
+from talentportal.directory.tests.roles import ROLES
 
-ROLES = {
-    "participant": (),
-    "coach": (Role.COACH,),
-    "mentor": (Role.MENTOR,),
-    "programme_admin": (Role.PROGRAMME_ADMIN,),
-    "talent_lead_org": ("org_lead",),
-    "talent_lead_system": ("system_lead",),
-    "scheme_manager": ({"role": Role.SCHEME_MANAGER, "scheme": "gmts"},),
-    "report_team": (Role.REPORT_TEAM,),
-    "system_admin": (Role.SYSTEM_ADMIN,),
-}
 STAFF = {"programme_admin", "talent_lead_org", "talent_lead_system", "scheme_manager",
          "report_team", "system_admin"}  # fmt: skip
 EVERYONE = set(ROLES)
@@ -44,35 +34,6 @@ MATRIX = {
     "directory:erasure_request": EVERYONE,
     "directory:erasure_list": ADMINS,
 }
-
-
-def _grants(names):
-    grants = []
-    for g in names:
-        if g == "org_lead":
-            grants.append({"role": Role.TALENT_LEAD, "organisation": OrganisationFactory()})
-        elif g == "system_lead":
-            grants.append(
-                {
-                    "role": Role.TALENT_LEAD,
-                    "system": IntegratedCareSystem.objects.get(name="Lincolnshire"),
-                }
-            )
-        else:
-            grants.append(g)
-    return grants
-
-
-@pytest.fixture
-def client_as(client, make_user):
-    def login(role):
-        if role == "anonymous":
-            return client, None
-        user = make_user(*_grants(ROLES[role]))
-        client.force_login(user)
-        return client, user
-
-    return login
 
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
