@@ -11,7 +11,7 @@ from talentportal.core.errors import ApplicationError
 from talentportal.directory.models import IntegratedCareSystem, Organisation, Role, User
 from talentportal.directory.permissions import has_role, talent_lead_scopes
 
-from . import emails, permissions
+from . import emails, permissions, selectors
 from .models import (
     CareerConversation,
     LeaveReason,
@@ -401,11 +401,20 @@ def post_update(
 
 
 @transaction.atomic
-def successor_set(*, senior_post: SeniorPost, person: User, readiness: str, by: User) -> Successor:
-    if not permissions.can_lead_organisation(by, senior_post.organisation):
+def successor_set(
+    *, organisation: Organisation, post: str, person: User, readiness: str, by: User
+) -> Successor:
+    """Name (or re-grade) a successor for one of an organisation's senior posts; a post not
+    yet recorded is recorded, with no incumbent, as it is named."""
+    if not permissions.can_lead_organisation(by, organisation):
         raise ApplicationError("You can only plan succession for organisations you lead.")
+    if post not in Post.values:
+        raise ApplicationError("Choose a senior post.")
     if readiness not in SuccessorReadiness.values:
         raise ApplicationError("Choose how ready they are.")
+    if not selectors.people_in_scope(user=by).filter(pk=person.pk).exists():
+        raise ApplicationError(f"{person} is outside the organisation or system you lead.")
+    senior_post, _ = SeniorPost.objects.get_or_create(organisation=organisation, post=post)
     successor, _ = Successor.objects.update_or_create(
         post=senior_post, person=person, defaults={"readiness": readiness}
     )

@@ -738,14 +738,9 @@ class OrganisationSuccessionView(RoleRequiredMixin, View):
                 )
                 if not form.is_valid():
                     return self._render(request, organisation, form)
-                senior_post = SeniorPost.objects.filter(
-                    organisation=organisation, post=code
-                ).first() or services.post_update(
-                    organisation=organisation, post=code, incumbent="", likely_to_leave=False,
-                    by=request.user,
-                )  # fmt: skip
                 services.successor_set(
-                    senior_post=senior_post,
+                    organisation=organisation,
+                    post=code,
                     person=form.cleaned_data["person"],
                     readiness=form.cleaned_data["readiness"],
                     by=request.user,

@@ -259,10 +259,14 @@ def test_succession_plans_are_kept_to_the_leads_organisations(make_user, lead, o
         organisation=org, post="nursing", incumbent="A. Patel", likely_to_leave=True, by=lead
     )
     successor = services.successor_set(
-        senior_post=post, person=make_user(profile__organisation=org), readiness="ready_now",
-        by=lead,
+        organisation=org, post="nursing", person=make_user(profile__organisation=org),
+        readiness="ready_now", by=lead,
     )  # fmt: skip
     assert successor.post == post
+    with pytest.raises(ApplicationError, match="outside the organisation"):
+        services.successor_set(
+            organisation=org, post="nursing", person=make_user(), readiness="ready_now", by=lead
+        )
     # A vacant post cannot have an incumbent likely to leave.
     post = services.post_update(
         organisation=org, post="nursing", incumbent="", likely_to_leave=True, by=lead
