@@ -1,14 +1,15 @@
 """Scheme records in the admin site: the academy team sees all of them; a scheme manager
 only their own scheme's cohorts, participants, trainees and bids."""
 
-from dateutil.relativedelta import relativedelta
 from django import forms
 from django.contrib import admin
 from django.db.models import Q
+from django.utils import timezone
 
+from talentportal.core.errors import ApplicationError
 from talentportal.directory.models import Scheme
 
-from . import permissions
+from . import permissions, services
 from .models import (
     Milestone,
     PlacementBid,
@@ -60,31 +61,30 @@ class SchemeScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
-HPS_BANDS = {"8a", "8b", "8c", "8d"}
+def _rule(check, **kwargs) -> None:
+    """A talent service rule, as a form error."""
+    try:
+        check(**kwargs)
+    except ApplicationError as exc:
+        raise forms.ValidationError(exc.message) from None
 
 
 class CohortForm(forms.ModelForm):
-    """EDP cohorts run 12 to 24 months; HPS cohorts 24 months."""
-
     class Meta:
         model = SchemeCohort
         fields = ["scheme", "name", "starts_on", "ends_on", "systems"]
 
     def clean(self):
         data = super().clean()
-        scheme, starts, ends = data.get("scheme"), data.get("starts_on"), data.get("ends_on")
-        if scheme and starts and ends:
-            longest = starts + relativedelta(months=24)
-            shortest = starts + relativedelta(months=12 if scheme == "edp" else 23)
-            if not shortest <= ends <= longest:
-                span = "12 to 24 months" if scheme == "edp" else "24 months"
-                raise forms.ValidationError(f"A cohort of this scheme runs {span}.")
+        if data.get("scheme") and data.get("starts_on") and data.get("ends_on"):
+            _rule(
+                services.scheme_cohort_validate,
+                scheme=data["scheme"], starts_on=data["starts_on"], ends_on=data["ends_on"],
+            )  # fmt: skip
         return data
 
 
 class ParticipantForm(forms.ModelForm):
-    """The High Potential Scheme is for staff on bands 8a to 8d."""
-
     class Meta:
         model = SchemeParticipant
         fields = [
@@ -95,17 +95,10 @@ class ParticipantForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        cohort, person = (
-            data.get("cohort") or self.instance.cohort_id and self.instance.cohort,
-            data.get("person"),
-        )
-        if cohort and person and cohort.scheme == "hps":
-            band = getattr(getattr(person, "profile", None), "band", "")
-            if band not in HPS_BANDS:
-                raise forms.ValidationError(
-                    f"{person} is on band {band or 'unknown'}; the High Potential Scheme is "
-                    "for bands 8a to 8d."
-                )
+        if data.get("cohort") and data.get("person"):
+            _rule(
+                services.scheme_participant_validate, cohort=data["cohort"], person=data["person"]
+            )
         return data
 
 
@@ -172,13 +165,8 @@ class PlacementBidAdmin(SchemeScopedAdmin):
     readonly_fields = ["reviewed_by", "reviewed_on"]
 
     def save_model(self, request, obj, form, change):
-        # Whoever records the quality-assurance review is kept with the date.
-        from django.utils import timezone
-
         if "review" in form.changed_data:
-            pending = obj.review == "pending"
-            obj.reviewed_by = None if pending else request.user
-            obj.reviewed_on = None if pending else timezone.localdate()
+            services.bid_review_record(bid=obj, by=request.user, today=timezone.localdate())
         super().save_model(request, obj, form, change)
 
 

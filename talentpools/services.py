@@ -13,16 +13,19 @@ from talentportal.directory.permissions import has_role, talent_lead_scopes
 
 from . import emails, permissions, selectors
 from .models import (
+    BidReview,
     CareerConversation,
     LeaveReason,
     NineBoxPlacement,
     Nomination,
     NominationStatus,
     NominationWindow,
+    PlacementBid,
     Pool,
     PoolMembership,
     Post,
     Route,
+    SchemeCohort,
     SeniorPost,
     Successor,
     SuccessorReadiness,
@@ -426,3 +429,39 @@ def successor_remove(*, successor: Successor, by: User) -> None:
     if not permissions.can_lead_organisation(by, successor.post.organisation):
         raise ApplicationError("You can only plan succession for organisations you lead.")
     successor.delete()
+
+
+# Schemes (kept in the admin site, whose forms call these rules) -----------------------
+
+HPS_BANDS = frozenset({"8a", "8b", "8c", "8d"})
+
+
+def scheme_cohort_validate(*, scheme: str, starts_on: date, ends_on: date) -> None:
+    """EDP cohorts run 12 to 24 months; HPS cohorts 24 months (from 23, for dates that fall
+    short of a whole month)."""
+    from dateutil.relativedelta import relativedelta
+
+    longest = starts_on + relativedelta(months=24)
+    shortest = starts_on + relativedelta(months=12 if scheme == "edp" else 23)
+    if not shortest <= ends_on <= longest:
+        span = "12 to 24 months" if scheme == "edp" else "24 months"
+        raise ApplicationError(f"A cohort of this scheme runs {span}.")
+
+
+def scheme_participant_validate(*, cohort: SchemeCohort, person: User) -> None:
+    """The High Potential Scheme is for staff on bands 8a to 8d."""
+    if cohort.scheme == "hps":
+        band = getattr(getattr(person, "profile", None), "band", "")
+        if band not in HPS_BANDS:
+            raise ApplicationError(
+                f"{person} is on band {band or 'unknown'}; the High Potential Scheme is for "
+                "bands 8a to 8d."
+            )
+
+
+def bid_review_record(*, bid: PlacementBid, by: User, today: date) -> None:
+    """Whoever records a bid's quality-assurance review is kept with the date (cleared when
+    the bid goes back to waiting). The caller saves the bid."""
+    pending = bid.review == BidReview.PENDING
+    bid.reviewed_by = None if pending else by
+    bid.reviewed_on = None if pending else today
