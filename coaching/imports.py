@@ -70,9 +70,7 @@ class CoachingPeopleImporter(Importer):
         for number, v in rows:
             before = len(self.errors)
             email = self.email(number, "email", v["email"])
-            first, _, last = v["name"].strip().partition(" ")
-            if len(first) > 150 or len(last) > 150:
-                self.error(number, "name", "has a first or last name longer than 150 characters")
+            self.person_name(number, v["name"], required=False)
             if v["role"] not in ROLES:
                 self.error(number, "role", "must be coach, coachee, mentor or mentee")
             approved_on = parse_date(v["approved_on"])

@@ -48,15 +48,6 @@ class _Places:
         return system
 
 
-def _name(importer: Importer, row: int, value: str) -> str:
-    first, _, last = value.strip().partition(" ")
-    if not first:
-        importer.error(row, "name", "is required")
-    elif len(first) > 150 or len(last) > 150:
-        importer.error(row, "name", "has a first or last name longer than 150 characters")
-    return value.strip()
-
-
 def _overlap(a: tuple[date, date | None], b: tuple[date, date | None]) -> bool:
     """Whether two spells overlap; a spell ends the day before its leaving date."""
     return (a[1] is None or b[0] < a[1]) and (b[1] is None or a[0] < b[1])
@@ -103,7 +94,7 @@ class PoolMembersImporter(Importer):
         for number, v in rows:
             before = len(self.errors)
             email = self.email(number, "email", v["email"])
-            name = _name(self, number, v["name"])
+            name = self.person_name(number, v["name"])
             if v["pool"] not in Pool.values:
                 self.error(number, "pool", "must be aspirant_directors")
             if v["route"] not in Route.values:
@@ -273,7 +264,7 @@ class GmtsTraineesImporter(Importer):
         for number, v in rows:
             before = len(self.errors)
             email = self.email(number, "email", v["email"])
-            name = _name(self, number, v["name"])
+            name = self.person_name(number, v["name"])
             intake = _intake(v["intake"])
             if intake is None:
                 self.error(number, "intake", f"'{v['intake']}' is not an intake (YYYY-MM)")

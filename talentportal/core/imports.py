@@ -82,6 +82,16 @@ class Importer:
             return None
         return address
 
+    def person_name(self, row: int, value: str, *, required: bool = True) -> str:
+        """A person's name ("First Last", split at the first space), checked in column
+        `name` against the account's limits; returned stripped."""
+        first, _, last = value.strip().partition(" ")
+        if required and not first:
+            self.error(row, "name", "is required")
+        elif len(first) > 150 or len(last) > 150:
+            self.error(row, "name", "has a first or last name longer than 150 characters")
+        return value.strip()
+
     def date(self, row: int, column: str, value: str, *, required: bool = True) -> date | None:
         """A YYYY-MM-DD date, or None (after recording an error unless blank and optional)."""
         if not value and not required:
