@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import (
+    Avg,
+    Case,
     Count,
     Exists,
     F,
@@ -14,9 +17,13 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    Value,
+    When,
 )
 
-from talentportal.directory.models import Profile, Role, User
+from talentportal.core.disclosure import breakdown, is_small
+from talentportal.directory.models import ETHNIC_GROUPS, Profile, Role, User
 from talentportal.directory.permissions import has_role
 
 from .models import (
@@ -24,6 +31,7 @@ from .models import (
     AssessmentDimension,
     Booking,
     Cohort,
+    Evaluation,
     Programme,
     RegisterEntry,
     Session,
@@ -258,7 +266,6 @@ def intervention_figures(*, start: datetime, end: datetime, region_id: int | Non
     organiser, the bookings on them, attendance and reach, in two grouped queries.
 
     Returns raw counts by workstream id and system id; the report names them."""
-    from django.db import connection
 
     params = {"start": start, "end": end, "region": region_id, "booked": BOOKED, "bame": BAME}
     with connection.cursor() as cursor:
@@ -279,8 +286,6 @@ def intervention_figures(*, start: datetime, end: datetime, region_id: int | Non
 
 def approved_quotes(*, start: datetime, end: datetime, region_id: int | None, limit: int = 12):
     """Participants' comments the team approved for publication, without names."""
-    from .models import Evaluation
-
     qs = Evaluation.objects.filter(
         approved_for_publication=True, submitted_at__gte=start, submitted_at__lt=end
     ).exclude(comments="")
@@ -302,13 +307,6 @@ def impact(*, programme: Programme, cohort: Cohort | None = None) -> dict:
     """A programme's (or one cohort's) impact report as plain data: reach with the
     small-number rule, the paired before-and-after shift per dimension, evaluation
     ratings and approved quotes. A handful of grouped queries."""
-    from django.db.models import Avg, Case, OuterRef, Subquery, Value, When
-
-    from talentportal.core.disclosure import breakdown, is_small
-    from talentportal.directory.models import ETHNIC_GROUPS
-
-    from .models import Evaluation
-
     bookings = Booking.objects.filter(
         Q(session__programme=programme) | Q(cohort__programme=programme)
     )

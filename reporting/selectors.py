@@ -7,16 +7,21 @@ entered figures."""
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Count, Exists, OuterRef
+from django.utils import timezone
 
 from coaching.selectors import figures as coaching_figures
-from programmes.models import Workstream
-from programmes.selectors import intervention_figures
+from programmes.models import AssessmentDimension, Programme, Workstream
+from programmes.selectors import approved_quotes, impact, intervention_figures
 from talentpools.selectors import figures as talent_figures
 from talentportal.core.disclosure import is_small
 from talentportal.core.periods import financial_year_instants, financial_year_of
+from talentportal.core.tables import spreadsheet_safe
 from talentportal.directory.models import IntegratedCareSystem, Region
 
 from .models import YearInReview
@@ -185,10 +190,6 @@ def report_rows(report: dict) -> list[tuple[str, str, str, object]]:
 def review_snapshot(*, review: YearInReview) -> dict:
     """Everything a PDF is built from, as plain data kept with the PDF: this year's and
     last year's figures, the team's words and the approved quotes."""
-    from django.utils import timezone
-
-    from programmes.selectors import approved_quotes
-
     start, end = financial_year_instants(review.year)
     return {
         "kind": "year_in_review",
@@ -253,11 +254,6 @@ def _dig(data: dict, path: str):
 
 def report_csv(report: dict) -> str:
     """The report as CSV text (section, item, measure, value), safe to open in a spreadsheet."""
-    import csv
-    import io
-
-    from talentportal.core.tables import spreadsheet_safe
-
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["section", "item", "measure", "value"])
@@ -267,10 +263,6 @@ def report_csv(report: dict) -> str:
 
 
 def impact_snapshot(*, programme, cohort=None) -> dict:
-    from django.utils import timezone
-
-    from programmes.selectors import impact
-
     return {
         "kind": "impact",
         "built_at": timezone.now().isoformat(),
@@ -280,10 +272,6 @@ def impact_snapshot(*, programme, cohort=None) -> dict:
 
 def programmes_of_year(*, year: int, region: Region):
     """Programmes with sessions in the year, for their impact reports (self-assessed first)."""
-    from django.db.models import Count, Exists, OuterRef
-
-    from programmes.models import AssessmentDimension, Programme
-
     start, end = financial_year_instants(year)
     return (
         Programme.objects.filter(

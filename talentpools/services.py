@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 
 from talentportal.core.errors import ApplicationError
@@ -439,8 +440,6 @@ HPS_BANDS = frozenset({"8a", "8b", "8c", "8d"})
 def scheme_cohort_validate(*, scheme: str, starts_on: date, ends_on: date) -> None:
     """EDP cohorts run 12 to 24 months; HPS cohorts 24 months (from 23, for dates that fall
     short of a whole month)."""
-    from dateutil.relativedelta import relativedelta
-
     longest = starts_on + relativedelta(months=24)
     shortest = starts_on + relativedelta(months=12 if scheme == "edp" else 23)
     if not shortest <= ends_on <= longest:
