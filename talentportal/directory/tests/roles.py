@@ -1,5 +1,7 @@
 """The roles every page is checked against, and the grants that make a person hold one."""
 
+from django.urls import reverse
+
 from talentportal.directory.models import IntegratedCareSystem, Role
 from talentportal.directory.tests.factories import OrganisationFactory
 
@@ -33,3 +35,15 @@ def role_grants(role: str) -> list:
         else:
             grants.append(g)
     return grants
+
+
+def assert_answer(response, role: str, allowed) -> None:
+    """What a page owes each role: anonymous visitors are sent to sign in, roles in
+    `allowed` get the page, everyone else 403."""
+    if role == "anonymous":
+        assert response.status_code == 302, response.status_code
+        assert response.url.startswith(reverse("account_login")), response.url
+    elif role in allowed:
+        assert response.status_code == 200, response.status_code
+    else:
+        assert response.status_code == 403, response.status_code
