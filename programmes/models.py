@@ -8,12 +8,22 @@ yet recorded" is never counted as did-not-attend.
 Capacity is kept as a `taken` counter on the session, the cohort and each
 system allocation, moved only by guarded `UPDATE ... WHERE taken < capacity`
 statements in the booking services and backed by CHECK constraints.
+
+What the year's figures count is kept in summary tables (reporting/summaries.py), brought
+up to date from what changed since a watermark: every programme, session, booking and
+register entry carries `changed_at`, and deleted bookings, entries and sessions leave a
+`FigureChange` row. Bookings and register entries stamp `changed_at` with a trigger, so no
+write path (admin, import, raw SQL) can be missed; sessions and programmes, whose rows
+hold the hot `taken` counter or are edited only through forms, stamp it in Python.
 """
 
+import pgtrigger
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import BrinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 
 from talentportal.directory.models import (
     Band,
@@ -25,6 +35,29 @@ from talentportal.directory.models import (
     StaffGroup,
     User,
 )
+
+
+def _stamp_changed_at(name: str) -> pgtrigger.Trigger:
+    """BEFORE UPDATE: the row's changed_at is the writing transaction's start."""
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Update,
+        func="NEW.changed_at := now(); RETURN NEW;",
+    )
+
+
+def _log_delete(name: str, session: str, cohort: str) -> pgtrigger.Trigger:
+    """AFTER DELETE: leave the session (or cohort) whose figures the row counted in."""
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.After,
+        operation=pgtrigger.Delete,
+        func=(
+            "INSERT INTO programmes_figurechange (session_id, cohort_id, changed_at) "  # noqa: S608
+            f"VALUES ({session}, {cohort}, now()); RETURN NULL;"
+        ),
+    )
 
 
 class Workstream(models.Model):
@@ -95,6 +128,7 @@ class Programme(models.Model):
     )
     published = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True, db_default=Now(), db_index=True)
 
     class Meta:
         ordering = ["title"]
@@ -204,6 +238,8 @@ class Session(models.Model):
     reference = models.CharField(
         max_length=100, blank=True, help_text="An imported session's reference (session_ref)."
     )
+    # Stamped in Python (not by a trigger): this row holds the hot `taken` counter.
+    changed_at = models.DateTimeField(auto_now=True, db_default=Now(), db_index=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -218,7 +254,12 @@ class Session(models.Model):
                 "reference", name="session_reference_unique", condition=~Q(reference="")
             ),
         ]
-        indexes = [models.Index(fields=["programme", "starts_at"])]
+        indexes = [
+            models.Index(fields=["programme", "starts_at"]),
+            # The year's sessions: rows are appended in roughly time order.
+            BrinIndex(fields=["starts_at"], name="session_starts_brin"),
+        ]
+        triggers = [_log_delete("session_deleted", "OLD.id", "NULL")]
 
     def __str__(self) -> str:
         return self.title or str(self.programme)
@@ -294,6 +335,7 @@ class Booking(EqualityAnswers):
     )
     band = models.CharField(max_length=10, choices=Band.choices, blank=True)
     staff_group = models.CharField(max_length=20, choices=StaffGroup.choices, blank=True)
+    changed_at = models.DateTimeField(db_default=Now(), editable=False, db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -333,6 +375,10 @@ class Booking(EqualityAnswers):
                 condition=Q(status="offered"),
             ),
         ]
+        triggers = [
+            _stamp_changed_at("booking_changed_at"),
+            _log_delete("booking_deleted", "OLD.session_id", "OLD.cohort_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} – {self.target}"
@@ -360,6 +406,7 @@ class RegisterEntry(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reminded_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(db_default=Now(), editable=False, db_index=True)
 
     class Meta:
         ordering = ["session", "booking__person__last_name", "booking__person__first_name"]
@@ -367,9 +414,25 @@ class RegisterEntry(models.Model):
         constraints = [
             models.UniqueConstraint("booking", "session", name="register_entry_once"),
         ]
+        triggers = [
+            _stamp_changed_at("register_entry_changed_at"),
+            _log_delete("register_entry_deleted", "OLD.session_id", "NULL"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.booking.person} at {self.session}"
+
+
+class FigureChange(models.Model):
+    """A deleted booking, register entry or session, left by a trigger for the summary
+    sweep (which deletes these rows once it has recounted their session or cohort)."""
+
+    session_id = models.BigIntegerField(null=True)
+    cohort_id = models.BigIntegerField(null=True)
+    changed_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self) -> str:
+        return f"Change to session {self.session_id} / cohort {self.cohort_id}"
 
 
 class Evaluation(models.Model):

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from talentportal.core.errors import ApplicationError
@@ -417,7 +418,7 @@ def session_cancel(*, session: Session, now: datetime) -> int:
     if session.status == Session.Status.DELIVERED:
         raise ApplicationError("This session has already been delivered.")
     session.status = Session.Status.CANCELLED
-    session.save(update_fields=["status"])
+    session.save(update_fields=["status", "changed_at"])
     notified = 0
     if session.cohort_id:
         # The cohort goes on; its members hear that this date is off.
@@ -451,7 +452,9 @@ def cohort_cancel(*, cohort: Cohort, now: datetime) -> int:
     cohort.taken = 0
     cohort.save(update_fields=["cancelled", "taken"])
     CohortAllocation.objects.filter(cohort=cohort).update(taken=0)
-    cohort.sessions.filter(status=Session.Status.SCHEDULED).update(status=Session.Status.CANCELLED)
+    cohort.sessions.filter(status=Session.Status.SCHEDULED).update(
+        status=Session.Status.CANCELLED, changed_at=Now()
+    )
     notified = 0
     bookings = Booking.objects.select_for_update(of=("self",)).filter(
         cohort=cohort, status__in=Booking.ACTIVE

@@ -150,3 +150,98 @@ class ReportFile(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RENDERING)
+
+
+# Summary tables of the year's interventions --------------------------------------------------
+# Kept up to date by reporting/summaries.py from what changed since a watermark; read by the
+# year in review instead of the bookings table. Ids are plain integers (0 = "not recorded"
+# system): these rows are derived data, rebuilt from the source tables at will.
+
+
+class InterventionCounts(models.Model):
+    """What a set of booking-session pairs counts in the year's figures."""
+
+    sessions = models.IntegerField(default=0)  # sessions delivered (not cancelled)
+    pairs = models.IntegerField(default=0)  # every booking on a session, whatever its status
+    bookings = models.IntegerField(default=0)
+    cancellations = models.IntegerField(default=0)
+    attendances = models.IntegerField(default=0)
+    did_not_attend = models.IntegerField(default=0)
+    bame = models.IntegerField(default=0)
+    ethnicity_stated = models.IntegerField(default=0)
+    clinical = models.IntegerField(default=0)
+    staff_group_stated = models.IntegerField(default=0)
+
+    COUNTS = (
+        "sessions", "pairs", "bookings", "cancellations", "attendances", "did_not_attend",
+        "bame", "ethnicity_stated", "clinical", "staff_group_stated",
+    )  # fmt: skip
+
+    class Meta:
+        abstract = True
+
+
+class SessionFigures(InterventionCounts):
+    """One session's counts by the participants' system: the detail the sweep recounts and
+    subtracts when a session changes. The system-0 row always exists and carries the
+    session itself (sessions = 1)."""
+
+    pk = models.CompositePrimaryKey("session_id", "system_id")
+    session_id = models.BigIntegerField()
+    system_id = models.IntegerField()
+    year = models.SmallIntegerField()
+    region_id = models.IntegerField()
+    workstream_id = models.IntegerField()
+
+    class Meta:
+        verbose_name_plural = "session figures"
+
+    def __str__(self) -> str:
+        return f"Session {self.session_id}, system {self.system_id}"
+
+
+class InterventionSummary(InterventionCounts):
+    """The year's counts per region, workstream and participants' system: the sum of
+    SessionFigures, kept by adding each change's difference."""
+
+    pk = models.CompositePrimaryKey("year", "region_id", "workstream_id", "system_id")
+    year = models.SmallIntegerField()
+    region_id = models.IntegerField()
+    workstream_id = models.IntegerField()
+    system_id = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.year}: region {self.region_id}, workstream {self.workstream_id}"
+
+
+class SummaryState(models.Model):
+    """The sweep's watermark (one row): changes stamped at or after it are not yet counted."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    watermark = models.DateTimeField()
+    swept_at = models.DateTimeField()
+    sessions_recounted = models.IntegerField(default=0)
+    milliseconds = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="summary_state_one_row")]
+
+    def __str__(self) -> str:
+        return f"Summaries up to {self.watermark:%Y-%m-%d %H:%M:%S}"
+
+
+class FrozenYear(models.Model):
+    """A closed financial year whose summaries no longer change: its figures stay as
+    published even if past records are corrected later."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    frozen_at = models.DateTimeField()
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} frozen"

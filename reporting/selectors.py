@@ -24,6 +24,7 @@ from talentportal.core.periods import financial_year_instants, financial_year_of
 from talentportal.core.tables import spreadsheet_safe
 from talentportal.directory.models import IntegratedCareSystem, Region
 
+from . import summaries
 from .models import YearInReview
 
 COACHING_KEYS = (
@@ -52,9 +53,17 @@ def _baseline(value: Decimal | None) -> float | None:
     return None if value is None else float(value) / 100
 
 
-def interventions(*, year: int, region: Region, review: YearInReview | None) -> dict:
-    start, end = financial_year_instants(year)
-    raw = intervention_figures(start=start, end=end, region_id=region.pk)
+def interventions(
+    *, year: int, region: Region | None, review: YearInReview | None, recount: bool = False
+) -> dict:
+    """The interventions section: from the summary tables, or with `recount` straight from
+    the bookings (the same figures, which tests check; the summary is what scales)."""
+    region_id = region.pk if region else None
+    if recount:
+        start, end = financial_year_instants(year)
+        raw = intervention_figures(start=start, end=end, region_id=region_id)
+    else:
+        raw = summaries.intervention_figures(year=year, region_id=region_id)
     empty = {"bookings": 0, "cancellations": 0, "attendances": 0, "did_not_attend": 0,
              "bame": 0, "ethnicity_stated": 0, "clinical": 0, "staff_group_stated": 0}  # fmt: skip
     total = raw["total"] or empty
@@ -74,9 +83,12 @@ def interventions(*, year: int, region: Region, review: YearInReview | None) -> 
             }
         )
     systems = {s.pk: s.name for s in IntegratedCareSystem.objects.all()}
-    shown = set(raw["by_system"]) | {
-        pk for (pk,) in IntegratedCareSystem.objects.filter(region=region).values_list("pk")
-    }
+    in_scope = (
+        IntegratedCareSystem.objects.filter(region=region).values_list("pk", flat=True)
+        if region
+        else systems
+    )
+    shown = set(raw["by_system"]) | set(in_scope)
     by_system = sorted(
         (
             {
@@ -109,20 +121,33 @@ def interventions(*, year: int, region: Region, review: YearInReview | None) -> 
     }
 
 
-def annual_report(*, year: int, region: Region | None = None) -> dict:
-    """The year in review's figures as plain data (numbers as numbers, rates 0–1)."""
-    region = region or default_region()
-    review = review_for(year=year, region=region)
+def annual_report(
+    *, year: int, region: Region | None = None, national: bool = False, recount: bool = False
+) -> dict:
+    """The year in review's figures as plain data (numbers as numbers, rates 0–1): for one
+    region (the portal's own by default) or, `national`, for every region together.
+
+    The summaries are brought up to date first (a no-op when nothing changed; skipped if
+    a sweep is running, which reads at most seconds behind). `recount` counts the
+    interventions from the bookings instead, for checks."""
+    if national:
+        region, review = None, None
+    else:
+        region = region or default_region()
+        review = review_for(year=year, region=region)
+    region_id = region.pk if region else None
+    if not recount:
+        summaries.refresh()
     start, end = financial_year_of(year)
     coaching = {}
     for kind in ("coaching", "mentoring"):
-        f = coaching_figures(kind=kind, start=start, end=end, region_id=region.pk)
+        f = coaching_figures(kind=kind, start=start, end=end, region_id=region_id)
         coaching[kind] = {k: f[k] for k in COACHING_KEYS}
-    talent = talent_figures(start=start, end=end, region_id=region.pk)
+    talent = talent_figures(start=start, end=end, region_id=region_id)
     return {
         "year": year,
         "period": {"start": start.isoformat(), "end": end.isoformat()},
-        "interventions": interventions(year=year, region=region, review=review),
+        "interventions": interventions(year=year, region=region, review=review, recount=recount),
         "coaching": coaching["coaching"],
         "mentoring": coaching["mentoring"],
         "talent": {

@@ -92,7 +92,10 @@ class AnnualDataView(RoleRequiredMixin, View):
     required_roles = REPORTERS
 
     def get(self, request, year, fmt):
-        report = selectors.annual_report(year=_year(year), region=_region(request))
+        if request.GET.get("region", "").lower() == "all":  # every region together
+            report = selectors.annual_report(year=_year(year), national=True)
+        else:
+            report = selectors.annual_report(year=_year(year), region=_region(request))
         if fmt == "json":
             return JsonResponse(report, json_dumps_params={"indent": 2})
         response = HttpResponse(

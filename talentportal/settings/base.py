@@ -341,5 +341,11 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "reporting.tasks.report_sweep_task",
             "schedule": timedelta(minutes=1),
         },
+        # Changes counted into the summary tables of the year's figures (reporting/summaries).
+        "reporting-summaries": {
+            "task": "reporting.tasks.summaries_refresh_task",
+            "schedule": timedelta(seconds=15),
+            "options": {"expires": 14},
+        },
     }
 )
