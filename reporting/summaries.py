@@ -180,32 +180,50 @@ def rebuild() -> int:
     return sessions
 
 
+# One statement when nothing changed (the usual case, and the cost a report read pays): take
+# the lock if free, read the watermark, and probe each changed_at index once.
+_PROBE_SQL = """
+SELECT %(lock)s, st.watermark, (SELECT COALESCE(max(id), 0) FROM programmes_figurechange),
+       EXISTS (SELECT FROM programmes_session WHERE changed_at >= st.watermark)
+       OR EXISTS (SELECT FROM programmes_programme WHERE changed_at >= st.watermark)
+       OR EXISTS (SELECT FROM programmes_booking WHERE changed_at >= st.watermark)
+       OR EXISTS (SELECT FROM programmes_registerentry WHERE changed_at >= st.watermark)
+       OR EXISTS (SELECT FROM programmes_figurechange)
+FROM reporting_summarystate st WHERE st.id = 1
+"""
+
+
 def refresh(*, wait: bool = False, record: bool = False) -> int | None:
     """Bring the summaries up to date with every change committed so far. Returns how many
     sessions were recounted, or None when another sweep holds the lock (and `wait` is
     false). Writes nothing when nothing changed, unless `record` (the beat task) asks."""
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        if not _lock(cursor, wait=wait):
-            return None
-        cursor.execute("SELECT watermark FROM reporting_summarystate WHERE id = 1")
+        if wait:
+            _lock(cursor, wait=True)
+        lock = "true" if wait else f"pg_try_advisory_xact_lock({LOCK_KEY})"
+        cursor.execute(_PROBE_SQL.replace("%(lock)s", lock))
         row = cursor.fetchone()
-        if row is None:
+        if row is None:  # never built
             return rebuild()
-        upto = _next_watermark(cursor)
-        cursor.execute("SELECT COALESCE(max(id), 0) FROM programmes_figurechange")
-        change_id = cursor.fetchone()[0]
-        cursor.execute(
-            "CREATE TEMP TABLE summary_dirty (session_id bigint PRIMARY KEY) ON COMMIT DROP"
-        )
-        cursor.execute(_DIRTY_SQL, {"since": row[0], "change_id": change_id})
-        dirty = cursor.rowcount
-        if dirty:
-            _recount(cursor)
+        locked, since, change_id, changed = row
+        if not locked:
+            return None
+        dirty = 0
+        if changed:
+            upto = _next_watermark(cursor)
+            cursor.execute(
+                "CREATE TEMP TABLE summary_dirty (session_id bigint PRIMARY KEY) ON COMMIT DROP"
+            )
+            cursor.execute(_DIRTY_SQL, {"since": since, "change_id": change_id})
+            dirty = cursor.rowcount
+            if dirty:
+                _recount(cursor)
             cursor.execute("DELETE FROM programmes_figurechange WHERE id <= %s", [change_id])
-        if dirty or record:
-            _state(cursor, watermark=max(upto, row[0]), sessions=dirty, started=started)
-        cursor.execute("DROP TABLE summary_dirty")
+            cursor.execute("DROP TABLE summary_dirty")
+        if changed or record:
+            upto = _next_watermark(cursor) if not changed else upto
+            _state(cursor, watermark=max(upto, since), sessions=dirty, started=started)
     return dirty
 
 

@@ -5,13 +5,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from programmes.models import Booking, RegisterEntry
 from programmes.tests.factories import SessionFactory
-from reporting import pdf, selectors, services
+from reporting import pdf, selectors, services, summaries
 from reporting.models import ReportFile
 from talentportal.directory.models import Role
 from talentportal.directory.tests.factories import UserFactory
@@ -184,3 +185,27 @@ def test_the_sweep_fails_builds_nobody_picked_up_so_they_can_be_retried(make_use
     # Failed is not in progress: a new request starts a new build.
     again = services.pdf_request(review=review, user=make_user(Role.REPORT_TEAM), now=now)
     assert again.pk != stuck.pk
+
+
+def test_report_pages_run_a_bounded_number_of_queries(
+    client, make_user, django_assert_max_num_queries
+):
+    """The figures come from the summary tables in a fixed number of grouped queries:
+    ten times the sessions and bookings cost no more queries."""
+    client.force_login(make_user(Role.REPORT_TEAM))
+    pages = {
+        "/reporting/annual/2022.json": 32,
+        "/reporting/annual/2022.json?region=all": 28,
+        "/reporting/annual/2022/": 66,  # this year and last, the charts and drill-downs
+    }
+    for growth in (1, 10):
+        for _ in range(growth):
+            year_with_one_session()
+        # Summaries up to date, as a beat sweep leaves them: the read itself is measured.
+        # (A test's changes all carry its transaction's start, hence the watermark after it.)
+        summaries.refresh(wait=True)
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE reporting_summarystate SET watermark = now() + interval '1 h'")
+        for url, limit in pages.items():
+            with django_assert_max_num_queries(limit):
+                assert client.get(url).status_code == 200

@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "reporting",
 ]
 
+# Pages (GET) change no audited record; without the context, a GET's statements run as they are.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -92,7 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # Records who made each audited change (django-pghistory context).
+    # Records who made each audited change (django-pghistory context) on requests that may
+    # change something (PGHISTORY_MIDDLEWARE_METHODS below).
     "pghistory.middleware.HistoryMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "talentportal.core.middleware.ServiceUnavailableMiddleware",
