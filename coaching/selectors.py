@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 
 from talentportal.directory.models import User
 from talentportal.directory.permissions import ACADEMY_TEAM, has_role
 
-from .models import Application, ApprovalStatus, Kind, LoggedSession, Practitioner, Relationship
+from .models import Application, ApprovalStatus, Practitioner, Relationship
 
 TEAM = ACADEMY_TEAM
 
@@ -73,67 +74,80 @@ def pending_applications() -> QuerySet:
     )
 
 
-def figures(*, kind: str, start: date, end: date, region_id: int | None = None) -> dict:
-    """The year-in-review figures for one service, for the period start..end inclusive;
-    with `region_id`, for clients (and practitioners) working in that region.
+# The year's figures of both services in one statement: relationships, logged sessions,
+# approved clients and approved practitioners, each grouped by service. With a region, people
+# are those whose profile's organisation lies in one of its systems.
+_IN_REGION = """IN (SELECT p.user_id FROM directory_profile p
+        JOIN directory_organisation o ON o.id = p.organisation_id
+        JOIN directory_integratedcaresystem ics ON ics.id = o.system_id
+        WHERE ics.region_id = %(region)s)"""
 
-    Two grouped queries (relationships, logged sessions) plus one count each for
-    approvals: no per-row Python."""
+_FIGURES_SQL = """
+WITH rel AS (
+    SELECT kind,
+        COUNT(*) FILTER (WHERE started_on BETWEEN %(start)s AND %(end)s) AS commenced,
+        COUNT(*) FILTER (WHERE started_on <= %(end)s
+                           AND (ended_on IS NULL OR ended_on >= %(start)s)) AS active,
+        COUNT(*) FILTER (WHERE status = 'completed' AND ended_on BETWEEN %(start)s AND %(end)s)
+            AS completed,
+        COUNT(*) FILTER (WHERE started_on IS NOT NULL AND status = 'withdrawn'
+                           AND ended_on BETWEEN %(start)s AND %(end)s) AS withdrawn
+    FROM coaching_relationship r WHERE {client} GROUP BY kind
+), logged AS (
+    SELECT r.kind, SUM(l.hours) AS hours, COUNT(*) AS sessions,
+           COUNT(DISTINCT r.client_id) AS clients
+    FROM coaching_loggedsession l JOIN coaching_relationship r ON r.id = l.relationship_id
+    WHERE l.held_on BETWEEN %(start)s AND %(end)s AND {client} GROUP BY r.kind
+), clients AS (
+    SELECT kind, COUNT(DISTINCT client_id) AS approved FROM coaching_application
+    WHERE approved_on BETWEEN %(start)s AND %(end)s AND {client_id} GROUP BY kind
+), practitioners AS (
+    SELECT COUNT(*) FILTER (WHERE coaches) AS coaching, COUNT(*) FILTER (WHERE mentors)
+        AS mentoring
+    FROM coaching_practitioner WHERE approved_on BETWEEN %(start)s AND %(end)s AND {user}
+)
+SELECT k.kind, CASE k.kind WHEN 'coaching' THEN pr.coaching ELSE pr.mentoring END,
+       COALESCE(c.approved, 0), COALESCE(rel.commenced, 0), COALESCE(rel.active, 0),
+       COALESCE(rel.completed, 0), COALESCE(rel.withdrawn, 0), COALESCE(logged.hours, 0),
+       COALESCE(logged.sessions, 0), COALESCE(logged.clients, 0)
+FROM (VALUES ('coaching'), ('mentoring')) AS k(kind)
+CROSS JOIN practitioners pr
+LEFT JOIN rel ON rel.kind = k.kind
+LEFT JOIN logged ON logged.kind = k.kind
+LEFT JOIN clients c ON c.kind = k.kind
+"""
+FIGURE_KEYS = (
+    "practitioners_approved", "clients_approved", "relationships_commenced",
+    "relationships_active", "relationships_completed", "relationships_withdrawn",
+    "hours_logged", "sessions_logged", "clients_with_sessions",
+)  # fmt: skip
 
-    def in_region(person: str) -> Q:
-        if region_id is None:
-            return Q()
-        return Q(**{f"{person}profile__organisation__system__region": region_id})
 
-    offers = Q(coaches=True) if kind == Kind.COACHING else Q(mentors=True)
-    practitioners_approved = Practitioner.objects.filter(
-        offers, in_region("user__"), approved_on__gte=start, approved_on__lte=end
-    ).count()
-    clients_approved = (
-        Application.objects.filter(
-            in_region("client__"), kind=kind, approved_on__gte=start, approved_on__lte=end
+def figures_by_kind(*, start: date, end: date, region_id: int | None = None) -> dict[str, dict]:
+    """The year-in-review figures of coaching and of mentoring, for the period start..end
+    inclusive; with `region_id`, for clients (and practitioners) working in that region.
+    One grouped statement, whatever the number of relationships."""
+    if region_id is None:
+        people = {"client": "TRUE", "client_id": "TRUE", "user": "TRUE"}
+    else:
+        people = {
+            "client": f"r.client_id {_IN_REGION}",
+            "client_id": f"client_id {_IN_REGION}",
+            "user": f"user_id {_IN_REGION}",
+        }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FIGURES_SQL.format(**people), {"start": start, "end": end, "region": region_id}
         )
-        .values("client")
-        .distinct()
-        .count()
-    )
-    started = Q(started_on__isnull=False)
-    rel = Relationship.objects.filter(in_region("client__"), kind=kind).aggregate(
-        commenced=Count("pk", filter=started & Q(started_on__gte=start, started_on__lte=end)),
-        active=Count(
-            "pk",
-            filter=started
-            & Q(started_on__lte=end)
-            & (Q(ended_on__isnull=True) | Q(ended_on__gte=start)),
-        ),
-        completed=Count(
-            "pk",
-            filter=Q(status=Relationship.Status.COMPLETED, ended_on__gte=start, ended_on__lte=end),
-        ),
-        withdrawn=Count(
-            "pk",
-            filter=started
-            & Q(status=Relationship.Status.WITHDRAWN, ended_on__gte=start, ended_on__lte=end),
-        ),
-    )
-    logged = LoggedSession.objects.filter(
-        in_region("relationship__client__"),
-        relationship__kind=kind,
-        held_on__gte=start,
-        held_on__lte=end,
-    ).aggregate(
-        hours=Sum("hours"),
-        sessions=Count("pk"),
-        clients=Count("relationship__client", distinct=True),
-    )
-    return {
-        "practitioners_approved": practitioners_approved,
-        "clients_approved": clients_approved,
-        "relationships_commenced": rel["commenced"],
-        "relationships_active": rel["active"],
-        "relationships_completed": rel["completed"],
-        "relationships_withdrawn": rel["withdrawn"],
-        "hours_logged": float(logged["hours"] or 0),
-        "sessions_logged": logged["sessions"],
-        "clients_with_sessions": logged["clients"],
-    }
+        rows = cursor.fetchall()
+    result = {}
+    for kind, *values in rows:
+        row = dict(zip(FIGURE_KEYS, values, strict=True))
+        row["hours_logged"] = float(row["hours_logged"])
+        result[kind] = row
+    return result
+
+
+def figures(*, kind: str, start: date, end: date, region_id: int | None = None) -> dict:
+    """One service's figures (see figures_by_kind)."""
+    return figures_by_kind(start=start, end=end, region_id=region_id)[kind]

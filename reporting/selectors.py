@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
-from coaching.selectors import figures as coaching_figures
+from coaching.selectors import figures_by_kind as coaching_figures
 from programmes.models import AssessmentDimension, Programme, Workstream
 from programmes.selectors import approved_quotes, impact, intervention_figures
 from talentpools.selectors import figures as talent_figures
@@ -139,10 +139,8 @@ def annual_report(
     if not recount:
         summaries.refresh()
     start, end = financial_year_of(year)
-    coaching = {}
-    for kind in ("coaching", "mentoring"):
-        f = coaching_figures(kind=kind, start=start, end=end, region_id=region_id)
-        coaching[kind] = {k: f[k] for k in COACHING_KEYS}
+    by_kind = coaching_figures(start=start, end=end, region_id=region_id)
+    coaching = {kind: {k: f[k] for k in COACHING_KEYS} for kind, f in by_kind.items()}
     talent = talent_figures(start=start, end=end, region_id=region_id)
     return {
         "year": year,

@@ -180,16 +180,19 @@ def rebuild() -> int:
     return sessions
 
 
-# One statement when nothing changed (the usual case, and the cost a report read pays): take
-# the lock if free, read the watermark, and probe each changed_at index once.
+# Two statements when nothing changed (the usual case, and the cost a report read pays): take
+# the lock if free and read the watermark; then probe each changed_at index once, with the
+# watermark as a constant so the planner sees how few rows lie beyond it.
+_STATE_SQL = """
+SELECT %(lock)s, watermark, (SELECT COALESCE(max(id), 0) FROM programmes_figurechange)
+FROM reporting_summarystate WHERE id = 1
+"""
 _PROBE_SQL = """
-SELECT %(lock)s, st.watermark, (SELECT COALESCE(max(id), 0) FROM programmes_figurechange),
-       EXISTS (SELECT FROM programmes_session WHERE changed_at >= st.watermark)
-       OR EXISTS (SELECT FROM programmes_programme WHERE changed_at >= st.watermark)
-       OR EXISTS (SELECT FROM programmes_booking WHERE changed_at >= st.watermark)
-       OR EXISTS (SELECT FROM programmes_registerentry WHERE changed_at >= st.watermark)
+SELECT EXISTS (SELECT FROM programmes_session WHERE changed_at >= %(since)s)
+       OR EXISTS (SELECT FROM programmes_programme WHERE changed_at >= %(since)s)
+       OR EXISTS (SELECT FROM programmes_booking WHERE changed_at >= %(since)s)
+       OR EXISTS (SELECT FROM programmes_registerentry WHERE changed_at >= %(since)s)
        OR EXISTS (SELECT FROM programmes_figurechange)
-FROM reporting_summarystate st WHERE st.id = 1
 """
 
 
@@ -202,13 +205,15 @@ def refresh(*, wait: bool = False, record: bool = False) -> int | None:
         if wait:
             _lock(cursor, wait=True)
         lock = "true" if wait else f"pg_try_advisory_xact_lock({LOCK_KEY})"
-        cursor.execute(_PROBE_SQL.replace("%(lock)s", lock))
+        cursor.execute(_STATE_SQL.replace("%(lock)s", lock))
         row = cursor.fetchone()
         if row is None:  # never built
             return rebuild()
-        locked, since, change_id, changed = row
+        locked, since, change_id = row
         if not locked:
             return None
+        cursor.execute(_PROBE_SQL, {"since": since})
+        changed = cursor.fetchone()[0]
         dirty = 0
         if changed:
             upto = _next_watermark(cursor)
