@@ -77,13 +77,16 @@ def pending_applications() -> QuerySet:
 # The year's figures of both services in one statement: relationships, logged sessions,
 # approved clients and approved practitioners, each grouped by service. With a region, people
 # are those whose profile's organisation lies in one of its systems.
-_IN_REGION = """IN (SELECT p.user_id FROM directory_profile p
-        JOIN directory_organisation o ON o.id = p.organisation_id
-        JOIN directory_integratedcaresystem ics ON ics.id = o.system_id
-        WHERE ics.region_id = %(region)s)"""
+_PEOPLE = """people AS MATERIALIZED (
+    SELECT p.user_id FROM directory_profile p
+    JOIN directory_organisation o ON o.id = p.organisation_id
+    JOIN directory_integratedcaresystem ics ON ics.id = o.system_id
+    WHERE ics.region_id = %(region)s
+), """
+_IN_REGION = "IN (SELECT user_id FROM people)"
 
 _FIGURES_SQL = """
-WITH rel AS (
+WITH {people}rel AS (
     SELECT kind,
         COUNT(*) FILTER (WHERE started_on BETWEEN %(start)s AND %(end)s) AS commenced,
         COUNT(*) FILTER (WHERE started_on <= %(end)s
@@ -128,9 +131,10 @@ def figures_by_kind(*, start: date, end: date, region_id: int | None = None) -> 
     inclusive; with `region_id`, for clients (and practitioners) working in that region.
     One grouped statement, whatever the number of relationships."""
     if region_id is None:
-        people = {"client": "TRUE", "client_id": "TRUE", "user": "TRUE"}
+        people = {"people": "", "client": "TRUE", "client_id": "TRUE", "user": "TRUE"}
     else:
         people = {
+            "people": _PEOPLE,
             "client": f"r.client_id {_IN_REGION}",
             "client_id": f"client_id {_IN_REGION}",
             "user": f"user_id {_IN_REGION}",
