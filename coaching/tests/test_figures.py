@@ -87,3 +87,38 @@ def test_mentoring_is_counted_separately(world):
     result = figures(kind="mentoring", start=S, end=E)
     assert (result["practitioners_approved"], result["relationships_commenced"]) == (1, 1)
     assert result["hours_logged"] == 0
+
+
+def test_a_region_counts_only_people_working_in_it(world, make_user):
+    """Every person above works in the Midlands (the factories' organisation); one client
+    of another region is added, with a practitioner of that region too."""
+    from talentportal.directory.models import IntegratedCareSystem, Region
+    from talentportal.directory.tests.factories import OrganisationFactory
+
+    midlands = Region.objects.get(name="Midlands")
+    london = IntegratedCareSystem.objects.create(
+        region=Region.objects.get(name="London"), name="North Central London"
+    )
+    elsewhere = OrganisationFactory(system=london)
+    visitor = make_user()
+    visitor.profile.organisation = elsewhere
+    visitor.profile.save()
+    outsider = practitioner(visitor, approved=True)
+    outsider.approved_on = date(2022, 7, 1)
+    outsider.save()
+    client = make_user()
+    client.profile.organisation = elsewhere
+    client.profile.save()
+    r = Relationship.objects.create(kind="coaching", practitioner=outsider, client=client,
+                                    status="active", started_on=date(2022, 7, 1))  # fmt: skip
+    LoggedSession.objects.create(relationship=r, held_on=date(2022, 8, 1), hours=Decimal("2"),
+                                 mode="video")  # fmt: skip
+
+    national = figures(kind="coaching", start=S, end=E)
+    mine = figures(kind="coaching", start=S, end=E, region_id=midlands.pk)
+    theirs = figures(kind="coaching", start=S, end=E, region_id=elsewhere.system.region_id)
+    assert mine["relationships_commenced"] == 2 and theirs["relationships_commenced"] == 1
+    assert national["relationships_commenced"] == 3
+    assert (mine["hours_logged"], theirs["hours_logged"]) == (2.5, 2.0)
+    assert (mine["practitioners_approved"], theirs["practitioners_approved"]) == (1, 1)
+    assert theirs["clients_with_sessions"] == 1
