@@ -64,6 +64,17 @@ def booking_refusal(
     """Why `person` cannot book `target` now, or None. Waiting-list places count as bookable.
 
     Pages checking many targets pass the person's `profile` to save a query each."""
+    reason = _target_refusal(target=target, now=now)
+    if reason:
+        return reason
+    if profile is _UNSET:
+        profile = profile_for_eligibility(person)
+    return refusal_reason(programme=target.programme, profile=profile)
+
+
+def _target_refusal(*, target: Target, now: datetime) -> str | None:
+    """Why nobody can book `target` now (unpublished, cancelled, started, booking not open),
+    or None: the part of `booking_refusal` that does not depend on the person."""
     programme = target.programme
     if not programme.published:
         return "This programme is not open for booking."
@@ -90,9 +101,7 @@ def booking_refusal(
         return f"Booking opens on {local:%-d %B %Y at %H:%M}."
     if target.booking_closes_at and now >= target.booking_closes_at:
         return "Booking has closed."
-    if profile is _UNSET:
-        profile = profile_for_eligibility(person)
-    return refusal_reason(programme=programme, profile=profile)
+    return None
 
 
 def profile_for_eligibility(person: User) -> Profile | None:
@@ -125,21 +134,18 @@ def _take_place(
     """Take one place with guarded UPDATEs: (None, allocation used) on success, or what was
     full: ("capacity", None) or ("allocation", None) for the person's system."""
     allocation = _allocation(target, system_id)
+    places = type(target).objects.filter(pk=target.pk, taken__lt=F("capacity"))
+    if allocation is None:  # one UPDATE: nothing to undo, so no savepoint
+        return (None if places.update(taken=F("taken") + 1) else "capacity"), None
     try:
         with transaction.atomic():
-            taken = (
-                type(target)
-                .objects.filter(pk=target.pk, taken__lt=F("capacity"))
-                .update(taken=F("taken") + 1)
+            if not places.update(taken=F("taken") + 1):
+                return "capacity", None
+            taken = CohortAllocation.objects.filter(pk=allocation.pk, taken__lt=F("places")).update(
+                taken=F("taken") + 1
             )
             if not taken:
-                return "capacity", None
-            if allocation is not None:
-                taken = CohortAllocation.objects.filter(
-                    pk=allocation.pk, taken__lt=F("places")
-                ).update(taken=F("taken") + 1)
-                if not taken:
-                    raise _Full  # undo the target's increment
+                raise _Full  # undo the target's increment
     except _Full:
         return "allocation", None
     return None, allocation
@@ -161,8 +167,11 @@ def _register(booking: Booking, sessions: list[Session]) -> None:
     )
 
 
-def _snapshot(person: User, answers: EqualityAnswers | None) -> dict:
-    profile = Profile.objects.select_related("organisation").filter(user=person).first()
+def _snapshot(
+    person: User, answers: EqualityAnswers | None, profile: Profile | None | object = _UNSET
+) -> dict:
+    if profile is _UNSET:
+        profile = Profile.objects.select_related("organisation").filter(user=person).first()
     organisation = profile.organisation if profile else None
     if answers is None:
         record = EqualityMonitoring.objects.filter(user=person).first()
@@ -199,30 +208,35 @@ def booking_create(
     `equality` holds the answers the person confirmed at booking (prefilled from
     their profile, "prefer not to say" allowed); they are stored with the booking.
     """
-    reason = booking_refusal(target=target, person=person, now=now)
+    profile = Profile.objects.select_related("organisation").filter(user=person).first()
+    reason = booking_refusal(target=target, person=person, now=now, profile=profile)
     if reason:
         raise ApplicationError(reason)
-    snapshot = _snapshot(person, equality)
+    snapshot = _snapshot(person, equality, profile)
+    programme = target.programme
     try:
         with transaction.atomic():
             target = _lock_target(target)
+            target.programme = programme
             # Checked again on the locked row: the organiser may have just cancelled it.
-            reason = booking_refusal(target=target, person=person, now=now)
+            # (Who may book was checked above: the lock does not guard the person's profile
+            # or the programme's rules, so reading them again here would add nothing.)
+            reason = _target_refusal(target=target, now=now)
             if reason:
                 raise ApplicationError(reason)
-            if Booking.objects.filter(
-                _target_filter(target), person=person, status__in=Booking.ACTIVE
-            ).exists():
-                raise ApplicationError(
-                    "You already have a place or are on the waiting list for this."
-                )
+            # A second active booking of the same person and target is refused by the partial
+            # unique constraint when the booking is inserted (IntegrityError below).
             queue = Booking.objects.filter(_target_filter(target), status=Booking.Status.WAITLISTED)
-            if queue.exists():
+            # Nobody else moves `taken` or `capacity` while this transaction holds the row.
+            free = target.taken < target.capacity
+            if free and queue.exists():
                 # People waiting come first: offer them any free place they can take...
                 while waitlist_offer_next(target=target, now=now) is not None:
                     pass
             # ... then the newcomer takes what is left, if anything.
-            full, allocation = _take_place(target, snapshot["system_id"])
+            full, allocation = (
+                _take_place(target, snapshot["system_id"]) if free else ("capacity", None)
+            )
             booking = Booking(
                 person=person,
                 status=Booking.Status.WAITLISTED if full else Booking.Status.CONFIRMED,
@@ -235,8 +249,10 @@ def booking_create(
             if full:
                 last = queue.aggregate(m=Max("waitlist_position"))["m"]
                 booking.waitlist_position = (last or 0) + 1
+            # The constraints (one target, one active booking per person) are the database's.
             booking.full_clean(
-                exclude=["session", "cohort", "person", "system", "organisation", "allocation"]
+                exclude=["session", "cohort", "person", "system", "organisation", "allocation"],
+                validate_constraints=False,
             )
             booking.save()
             if full:
@@ -246,7 +262,7 @@ def booking_create(
                 emails.booking_confirmed(booking)
             return booking
     except IntegrityError:
-        # The partial unique constraint caught a double submit that raced the check above.
+        # The partial unique constraint: the person already holds or awaits a place here.
         raise ApplicationError(
             "You already have a place or are on the waiting list for this."
         ) from None
