@@ -41,7 +41,9 @@ class CatalogueView(RoleRequiredMixin, BoundedPaginationMixin, SingleTableMixin,
     template_name = "programmes/programme_list.html"
     table_class = CatalogueTable
     filterset_class = CatalogueFilter
-    paginate_by = 25
+    # Only the table paginates (a `paginate_by` would make the list view count the
+    # programmes a second time, for a page object the template never uses).
+    table_pagination = {"per_page": 25}
 
     def get_queryset(self):
         return selectors.programme_list(now=timezone.now())
