@@ -96,7 +96,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Records who made each audited change (django-pghistory context) on requests that may
-    # change something (PGHISTORY_MIDDLEWARE_METHODS below).
+    # change something (PGHISTORY_MIDDLEWARE_METHODS).
     "pghistory.middleware.HistoryMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "talentportal.core.middleware.ServiceUnavailableMiddleware",
@@ -261,7 +261,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Messages ride in a signed cookie (the session only if one outgrows it), so a booking or any
+# other POST that says "done" does not rewrite the session row, nor does the page that shows it.
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
