@@ -16,7 +16,19 @@ from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from talentportal.core.triggers import log_changes
 from talentportal.directory.models import OrganisationType, User
+
+# The year's coaching figures are kept in summary tables (reporting/summaries.py), recounted
+# person by person: every write that can change them leaves the person (or the relationship)
+# in FigureChange, by trigger, whatever made it.
+_LOG = "coaching_figurechange"
+
+
+def _person_changed(name: str, person: str, *watched: str):
+    return log_changes(
+        name=name, log=_LOG, columns={"person_id": "{row}." + person}, watched=watched
+    )
 
 
 class Kind(models.TextChoices):
@@ -83,6 +95,11 @@ class Practitioner(models.Model):
                 condition=~Q(status="approved") | Q(approved_on__isnull=False),
                 name="practitioner_approval_dated",
             ),
+        ]
+        triggers = [
+            _person_changed(
+                "practitioner_figures", "user_id", "user_id", "coaches", "mentors", "approved_on"
+            )
         ]
 
     def __str__(self) -> str:
@@ -188,6 +205,9 @@ class Application(models.Model):
                 name="application_one_open_per_kind",
             ),
         ]
+        triggers = [
+            _person_changed("application_figures", "client_id", "client_id", "kind", "approved_on")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.client}"
@@ -252,6 +272,13 @@ class Relationship(models.Model):
             models.Index(fields=["kind", "started_on"]),
             models.Index(fields=["kind", "ended_on"]),
         ]
+        triggers = [
+            _person_changed(
+                "relationship_figures",
+                "client_id",
+                *("client_id", "kind", "status", "started_on", "ended_on"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.practitioner} with {self.client}"
@@ -274,6 +301,14 @@ class LoggedSession(models.Model):
     class Meta:
         ordering = ["held_on", "id"]
         indexes = [models.Index(fields=["held_on"])]
+        triggers = [
+            log_changes(
+                name="logged_session_figures",
+                log=_LOG,
+                columns={"relationship_id": "{row}.relationship_id"},
+                watched=("relationship_id", "held_on", "hours"),
+            )
+        ]
         constraints = [
             # Quarter-hour steps, from a quarter of an hour to 8 hours.
             models.CheckConstraint(
@@ -288,6 +323,18 @@ class LoggedSession(models.Model):
     def clean(self):
         if self.hours is not None and (self.hours * 4) % 1 != 0:
             raise ValidationError({"hours": "Log hours in quarter-hour steps (0.25, 0.5, 0.75 …)."})
+
+
+class FigureChange(models.Model):
+    """A write that may change someone's coaching figures, left by a trigger for the
+    summary sweep, which deletes these rows as it recounts their person (the client of
+    `relationship_id` for a logged session)."""
+
+    person_id = models.BigIntegerField(null=True)
+    relationship_id = models.BigIntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"Change to person {self.person_id} / relationship {self.relationship_id}"
 
 
 class PrivateNote(models.Model):

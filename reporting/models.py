@@ -214,13 +214,66 @@ class InterventionSummary(InterventionCounts):
         return f"{self.year}: region {self.region_id}, workstream {self.workstream_id}"
 
 
+class CoachingCounts(models.Model):
+    """The year's coaching (or mentoring) figures (coaching.selectors.FIGURE_KEYS)."""
+
+    practitioners_approved = models.IntegerField(default=0)
+    clients_approved = models.IntegerField(default=0)
+    relationships_commenced = models.IntegerField(default=0)
+    relationships_active = models.IntegerField(default=0)
+    relationships_completed = models.IntegerField(default=0)
+    relationships_withdrawn = models.IntegerField(default=0)
+    hours_logged = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    sessions_logged = models.IntegerField(default=0)
+    clients_with_sessions = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class PersonCoachingFigures(CoachingCounts):
+    """One person's part in a financial year's coaching (or mentoring) figures, counted in
+    the region they work in (0: none recorded): the detail the sweep recounts when their
+    relationships, logged sessions, application, practitioner record or workplace change
+    (the key leads with the person, whom the sweep looks rows up by)."""
+
+    pk = models.CompositePrimaryKey("person_id", "kind", "year")
+    year = models.SmallIntegerField()
+    person_id = models.BigIntegerField()
+    kind = models.CharField(max_length=10)
+    region_id = models.IntegerField()
+
+    class Meta:
+        verbose_name_plural = "person coaching figures"
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.kind} of person {self.person_id}"
+
+
+class CoachingSummary(CoachingCounts):
+    """A financial year's coaching (or mentoring) figures per region: the sum of
+    PersonCoachingFigures, kept by adding each recount's difference."""
+
+    pk = models.CompositePrimaryKey("year", "region_id", "kind")
+    year = models.SmallIntegerField()
+    region_id = models.IntegerField()
+    kind = models.CharField(max_length=10)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.kind} in region {self.region_id}"
+
+
 class SummaryState(models.Model):
-    """The sweep's watermark (one row): changes stamped at or after it are not yet counted."""
+    """The sweep's watermark (one row): changes stamped at or after it are not yet counted.
+    `coaching_horizon` is the last financial year whose coaching figures are kept (open
+    relationships count as active in every year up to it)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     watermark = models.DateTimeField()
     swept_at = models.DateTimeField()
     sessions_recounted = models.IntegerField(default=0)
+    people_recounted = models.IntegerField(default=0)
+    coaching_horizon = models.SmallIntegerField(null=True)
     milliseconds = models.FloatField(default=0)
 
     class Meta:

@@ -129,7 +129,7 @@ def annual_report(
 
     The summaries are brought up to date first (a no-op when nothing changed; skipped if
     a sweep is running, which reads at most seconds behind). `recount` counts the
-    interventions from the bookings instead, for checks."""
+    interventions and the coaching figures from the source tables instead, for checks."""
     if national:
         region, review = None, None
     else:
@@ -139,7 +139,9 @@ def annual_report(
     if not recount:
         summaries.refresh()
     start, end = financial_year_of(year)
-    by_kind = coaching_figures(start=start, end=end, region_id=region_id)
+    by_kind = None if recount else summaries.coaching_figures(year=year, region_id=region_id)
+    if by_kind is None:
+        by_kind = coaching_figures(start=start, end=end, region_id=region_id)
     coaching = {kind: {k: f[k] for k in COACHING_KEYS} for kind, f in by_kind.items()}
     talent = talent_figures(start=start, end=end, region_id=region_id)
     return {

@@ -1,6 +1,6 @@
-"""Summary tables of the year's interventions, kept up to date incrementally.
+"""Summary tables of the year's figures, kept up to date incrementally.
 
-Two levels, both derived from the programme tables and rebuildable at will:
+Interventions: two levels, both derived from the programme tables and rebuildable at will:
 
 - `reporting_sessionfigures` (SessionFigures): one session's counts by the participants'
   system — the detail a change is recounted at;
@@ -19,6 +19,17 @@ The watermark is the start of the oldest transaction still open when a sweep beg
 change such a transaction makes carries a `changed_at` at or after its start), less a few
 seconds for clocks: a change can be recounted twice, which is harmless, never missed.
 
+Coaching and mentoring: `reporting_personcoachingfigures` (PersonCoachingFigures), one
+person's part in a year's figures of each service, in the region they work in; the year in
+review sums a region-year's rows. Every write that can change someone's figures leaves them in
+a change log by trigger (coaching.FigureChange; directory.PlaceChange when a person,
+organisation or system moves), and the same sweep recounts just those people. Open
+relationships are active every year, so rows are kept up to a horizon (next financial year);
+when the calendar passes it, the sweep recounts everyone once.
+
+Change logs are taken with DELETE ... RETURNING in the statement that reads them: a row the
+sweep did not see (its transaction still open) stays for the next sweep.
+
 A frozen year (FrozenYear) keeps its figures as published: sweeps and rebuilds leave it alone.
 
 The counting rule is the one programmes.selectors.intervention_figures applies to the raw
@@ -27,6 +38,7 @@ tables, and tests check that both give the same report on generated data.
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
@@ -34,7 +46,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from coaching.selectors import FIGURE_KEYS as COACHING_KEYS
 from programmes.selectors import BAME, BOOKED
+from talentportal.core.periods import financial_year
 
 from .models import FrozenYear, InterventionCounts, SummaryState
 
@@ -93,8 +107,10 @@ GROUP BY c.session_id, c.system_id, s.year, s.region_id, s.workstream_id
 _FIGURES_COLUMNS = "session_id, system_id, year, region_id, workstream_id, " + ", ".join(COUNTS)
 _SUMMARY_KEY = "year, region_id, workstream_id, system_id"
 
-# Sessions whose counts may have changed since %(since)s.
+# Sessions whose counts may have changed since %(since)s; the deletion log is taken (deleted)
+# by the same statement, so exactly the rows read are gone.
 _DIRTY_SQL = """
+WITH gone AS (DELETE FROM programmes_figurechange RETURNING session_id, cohort_id)
 INSERT INTO summary_dirty (session_id)
 SELECT id FROM programmes_session WHERE changed_at >= %(since)s
 UNION SELECT s.id FROM programmes_programme p JOIN programmes_session s ON s.programme_id = p.id
@@ -104,11 +120,8 @@ UNION SELECT session_id FROM programmes_booking
 UNION SELECT s.id FROM programmes_booking b JOIN programmes_session s ON s.cohort_id = b.cohort_id
       WHERE b.changed_at >= %(since)s AND b.cohort_id IS NOT NULL
 UNION SELECT session_id FROM programmes_registerentry WHERE changed_at >= %(since)s
-UNION SELECT session_id FROM programmes_figurechange
-      WHERE id <= %(change_id)s AND session_id IS NOT NULL
-UNION SELECT s.id FROM programmes_figurechange c
-      JOIN programmes_session s ON s.cohort_id = c.cohort_id
-      WHERE c.id <= %(change_id)s AND c.cohort_id IS NOT NULL
+UNION SELECT session_id FROM gone WHERE session_id IS NOT NULL
+UNION SELECT s.id FROM gone JOIN programmes_session s ON s.cohort_id = gone.cohort_id
 """
 
 
@@ -134,32 +147,41 @@ def _lock(cursor, *, wait: bool) -> bool:
     return cursor.fetchone()[0]
 
 
-def _state(cursor, *, watermark, sessions: int, started: float) -> None:
+def _state(cursor, *, watermark, sessions: int, people: int, horizon: int, started: float):
     cursor.execute(
         """INSERT INTO reporting_summarystate (id, watermark, swept_at, sessions_recounted,
-                                                milliseconds)
-           VALUES (1, %s, now(), %s, %s)
+                                                people_recounted, coaching_horizon, milliseconds)
+           VALUES (1, %s, now(), %s, %s, %s, %s)
            ON CONFLICT (id) DO UPDATE SET watermark = EXCLUDED.watermark,
                swept_at = EXCLUDED.swept_at, sessions_recounted = EXCLUDED.sessions_recounted,
+               people_recounted = EXCLUDED.people_recounted,
+               coaching_horizon = EXCLUDED.coaching_horizon,
                milliseconds = EXCLUDED.milliseconds""",
-        [watermark, sessions, (time.perf_counter() - started) * 1000],
+        [watermark, sessions, people, horizon, (time.perf_counter() - started) * 1000],
     )
+
+
+def coaching_horizon() -> int:
+    """The last financial year whose coaching figures the summary keeps: the next one."""
+    return financial_year(timezone.localdate())[0].year + 1
+
+
+_FROZEN = "year IN (SELECT year FROM reporting_frozenyear)"
 
 
 @transaction.atomic
 def rebuild() -> int:
-    """Recount every session of every year not frozen, from scratch. For a new database
-    (the data generator, a restore) and as the reference the sweep is tested against.
-    Returns the number of sessions counted."""
+    """Recount every session and every person of every year not frozen, from scratch. For a
+    new database (the data generator, a restore) and as the reference the sweep is tested
+    against. Returns the number of sessions counted."""
     started = time.perf_counter()
     with connection.cursor() as cursor:
         _lock(cursor, wait=True)
         watermark = _next_watermark(cursor)
-        cursor.execute("SELECT COALESCE(max(id), 0) FROM programmes_figurechange")
-        change_id = cursor.fetchone()[0]
-        frozen = "year IN (SELECT year FROM reporting_frozenyear)"
-        cursor.execute(f"DELETE FROM reporting_sessionfigures WHERE NOT {frozen}")
-        cursor.execute(f"DELETE FROM reporting_interventionsummary WHERE NOT {frozen}")
+        # The logs first: whatever they hold is counted below; rows committed later stay.
+        cursor.execute("DELETE FROM programmes_figurechange")
+        cursor.execute("DELETE FROM reporting_sessionfigures WHERE NOT " + _FROZEN)
+        cursor.execute("DELETE FROM reporting_interventionsummary WHERE NOT " + _FROZEN)
         cursor.execute(
             f"INSERT INTO reporting_sessionfigures ({_FIGURES_COLUMNS}) "
             + _COUNT_SQL.format(scope="TRUE"),
@@ -168,31 +190,39 @@ def rebuild() -> int:
         cursor.execute(
             f"""INSERT INTO reporting_interventionsummary ({_SUMMARY_KEY}, {", ".join(COUNTS)})
                 SELECT {_SUMMARY_KEY}, {", ".join(f"SUM({n})" for n in COUNTS)}
-                FROM reporting_sessionfigures WHERE NOT {frozen}
+                FROM reporting_sessionfigures WHERE NOT {_FROZEN}
                 GROUP BY {_SUMMARY_KEY}"""
         )
         cursor.execute(
-            "SELECT count(*) FROM reporting_sessionfigures WHERE sessions = 1 AND NOT " + frozen
+            "SELECT count(*) FROM reporting_sessionfigures WHERE sessions = 1 AND NOT " + _FROZEN
         )
         sessions = cursor.fetchone()[0]
-        cursor.execute("DELETE FROM programmes_figurechange WHERE id <= %s", [change_id])
-        _state(cursor, watermark=watermark, sessions=sessions, started=started)
+        horizon = coaching_horizon()
+        people = _recount_people(cursor, horizon=horizon, everyone=True)
+        _state(
+            cursor,
+            watermark=watermark,
+            sessions=sessions,
+            people=people,
+            horizon=horizon,
+            started=started,
+        )
     return sessions
 
 
 # Two statements when nothing changed (the usual case, and the cost a report read pays): take
-# the lock if free and read the watermark; then probe each changed_at index once, with the
-# watermark as a constant so the planner sees how few rows lie beyond it.
+# the lock if free and read the watermark; then probe each changed_at index and change log
+# once, with the watermark as a constant so the planner sees how few rows lie beyond it.
 _STATE_SQL = """
-SELECT %(lock)s, watermark, (SELECT COALESCE(max(id), 0) FROM programmes_figurechange)
-FROM reporting_summarystate WHERE id = 1
+SELECT %(lock)s, watermark, coaching_horizon FROM reporting_summarystate WHERE id = 1
 """
 _PROBE_SQL = """
 SELECT EXISTS (SELECT FROM programmes_session WHERE changed_at >= %(since)s)
        OR EXISTS (SELECT FROM programmes_programme WHERE changed_at >= %(since)s)
        OR EXISTS (SELECT FROM programmes_booking WHERE changed_at >= %(since)s)
        OR EXISTS (SELECT FROM programmes_registerentry WHERE changed_at >= %(since)s)
-       OR EXISTS (SELECT FROM programmes_figurechange)
+       OR EXISTS (SELECT FROM programmes_figurechange),
+       EXISTS (SELECT FROM coaching_figurechange) OR EXISTS (SELECT FROM directory_placechange)
 """
 
 
@@ -209,26 +239,37 @@ def refresh(*, wait: bool = False, record: bool = False) -> int | None:
         row = cursor.fetchone()
         if row is None:  # never built
             return rebuild()
-        locked, since, change_id = row
+        locked, since, horizon = row
         if not locked:
             return None
         cursor.execute(_PROBE_SQL, {"since": since})
-        changed = cursor.fetchone()[0]
-        dirty = 0
-        if changed:
-            upto = _next_watermark(cursor)
+        sessions_changed, people_changed = cursor.fetchone()
+        rollover = horizon != coaching_horizon()
+        changed = sessions_changed or people_changed or rollover
+        dirty = people = 0
+        # Read before recounting: whatever commits from here on is beyond it.
+        upto = _next_watermark(cursor) if changed or record else None
+        if sessions_changed:
             cursor.execute(
                 "CREATE TEMP TABLE summary_dirty (session_id bigint PRIMARY KEY) ON COMMIT DROP"
             )
-            cursor.execute(_DIRTY_SQL, {"since": since, "change_id": change_id})
+            cursor.execute(_DIRTY_SQL, {"since": since})
             dirty = cursor.rowcount
             if dirty:
                 _recount(cursor)
-            cursor.execute("DELETE FROM programmes_figurechange WHERE id <= %s", [change_id])
             cursor.execute("DROP TABLE summary_dirty")
+        if people_changed or rollover:
+            horizon = coaching_horizon()
+            people = _recount_people(cursor, horizon=horizon, everyone=rollover)
         if changed or record:
-            upto = _next_watermark(cursor) if not changed else upto
-            _state(cursor, watermark=max(upto, since), sessions=dirty, started=started)
+            _state(
+                cursor,
+                watermark=max(upto, since),
+                sessions=dirty,
+                people=people,
+                horizon=horizon,
+                started=started,
+            )
     return dirty
 
 
@@ -308,6 +349,175 @@ def intervention_figures(*, year: int, region_id: int | None) -> dict:
         "by_workstream": {r["workstream_id"]: r for r in rows if r["g_ws"] == 0 and r["pairs"]},
         "by_system": {(r["system_id"] or None): r for r in rows if r["g_sys"] == 0 and r["pairs"]},
     }
+
+
+# Coaching and mentoring ----------------------------------------------------------------------
+
+_FY = "EXTRACT(YEAR FROM {} - INTERVAL '3 months')::int"
+_COACHING_SUMS = ", ".join(f"SUM({k}) AS {k}" for k in COACHING_KEYS)
+
+# Each person's part in each year's figures, per service: the counting rule of
+# coaching.selectors.figures_by_kind, year by year. A relationship counts in the years it
+# starts, runs and ends in (open ones up to the horizon), each checked with the same bounds
+# as the live query. {people} limits the people recounted.
+_COACHING_COUNT_SQL = f"""
+WITH rel AS (
+    SELECT r.client_id AS person_id, r.kind, r.status, r.started_on, r.ended_on, y.year,
+           make_date(y.year, 4, 1) AS starts, make_date(y.year + 1, 3, 31) AS ends
+    FROM coaching_relationship r
+    CROSS JOIN LATERAL (
+        SELECT generate_series({_FY.format("r.started_on")},
+                               LEAST({_FY.format("r.ended_on")}, %(horizon)s))
+        UNION SELECT {_FY.format("r.started_on")}
+        UNION SELECT {_FY.format("r.ended_on")}
+    ) AS y(year)
+    WHERE y.year IS NOT NULL AND {{people:r.client_id}}
+), parts AS (
+    SELECT person_id, kind, year, 0 AS practitioners_approved, 0 AS clients_approved,
+        COUNT(*) FILTER (WHERE started_on BETWEEN starts AND ends) AS relationships_commenced,
+        COUNT(*) FILTER (WHERE started_on <= ends AND (ended_on IS NULL OR ended_on >= starts))
+            AS relationships_active,
+        COUNT(*) FILTER (WHERE status = 'completed' AND ended_on BETWEEN starts AND ends)
+            AS relationships_completed,
+        COUNT(*) FILTER (WHERE started_on IS NOT NULL AND status = 'withdrawn'
+                           AND ended_on BETWEEN starts AND ends) AS relationships_withdrawn,
+        0 AS hours_logged, 0 AS sessions_logged, 0 AS clients_with_sessions
+    FROM rel GROUP BY person_id, kind, year
+    UNION ALL
+    SELECT r.client_id, r.kind, {_FY.format("l.held_on")}, 0, 0, 0, 0, 0, 0,
+           SUM(l.hours), COUNT(*), 1
+    FROM coaching_loggedsession l JOIN coaching_relationship r ON r.id = l.relationship_id
+    WHERE {{people:r.client_id}} GROUP BY 1, 2, 3
+    UNION ALL
+    SELECT client_id, kind, {_FY.format("approved_on")}, 0, 1, 0, 0, 0, 0, 0, 0, 0
+    FROM coaching_application WHERE approved_on IS NOT NULL AND {{people:client_id}}
+    GROUP BY 1, 2, 3
+    UNION ALL
+    SELECT p.user_id, k.kind, {_FY.format("p.approved_on")}, 1, 0, 0, 0, 0, 0, 0, 0, 0
+    FROM coaching_practitioner p
+    CROSS JOIN LATERAL (VALUES ('coaching', p.coaches), ('mentoring', p.mentors)) AS k(kind, offers)
+    WHERE k.offers AND p.approved_on IS NOT NULL AND {{people:p.user_id}}
+)
+SELECT parts.year, parts.person_id, parts.kind, COALESCE(ics.region_id, 0) AS region_id,
+       {_COACHING_SUMS}
+FROM parts
+LEFT JOIN directory_profile pr ON pr.user_id = parts.person_id
+LEFT JOIN directory_organisation o ON o.id = pr.organisation_id
+LEFT JOIN directory_integratedcaresystem ics ON ics.id = o.system_id
+WHERE parts.year <= %(horizon)s AND parts.year NOT IN (SELECT year FROM reporting_frozenyear)
+GROUP BY parts.year, parts.person_id, parts.kind, ics.region_id
+HAVING {" OR ".join(f"SUM({k}) <> 0" for k in COACHING_KEYS)}
+"""
+_COACHING_COLUMNS = "year, person_id, kind, region_id, " + ", ".join(COACHING_KEYS)
+
+# The people whose figures may have changed: taken from both change logs.
+_PEOPLE_DIRTY_SQL = """
+WITH coaching AS (DELETE FROM coaching_figurechange RETURNING person_id, relationship_id),
+place AS (DELETE FROM directory_placechange RETURNING person_id, organisation_id, system_id)
+INSERT INTO coaching_dirty (person_id)
+SELECT person_id FROM coaching WHERE person_id IS NOT NULL
+UNION SELECT r.client_id FROM coaching
+      JOIN coaching_relationship r ON r.id = coaching.relationship_id
+UNION SELECT person_id FROM place WHERE person_id IS NOT NULL
+UNION SELECT p.user_id FROM place
+      JOIN directory_profile p ON p.organisation_id = place.organisation_id
+UNION SELECT p.user_id FROM place JOIN directory_organisation o ON o.system_id = place.system_id
+      JOIN directory_profile p ON p.organisation_id = o.id
+"""
+
+
+_COACHING_KEY = "year, region_id, kind"
+_COACHING_SUM = ", ".join(f"SUM({k})" for k in COACHING_KEYS)
+# A recount's difference, added region by region: one upsert.
+_COACHING_DELTA_SQL = f"""
+INSERT INTO reporting_coachingsummary ({_COACHING_KEY}, {", ".join(COACHING_KEYS)})
+SELECT {_COACHING_KEY}, {_COACHING_SUM}
+FROM coaching_delta GROUP BY {_COACHING_KEY}
+HAVING {" OR ".join(f"SUM({k}) <> 0" for k in COACHING_KEYS)}
+ON CONFLICT ({_COACHING_KEY}) DO UPDATE SET
+{", ".join(f"{k} = reporting_coachingsummary.{k} + EXCLUDED.{k}" for k in COACHING_KEYS)}
+"""
+
+
+def _recount_people(cursor, *, horizon: int, everyone: bool) -> int:
+    """Replace the coaching figures of the people the change logs name (of `everyone`, for
+    a rebuild or when the horizon moves) and bring the regions' sums up to date. Returns
+    how many people were recounted."""
+    if everyone:
+        cursor.execute("DELETE FROM coaching_figurechange")
+        cursor.execute("DELETE FROM directory_placechange")
+        cursor.execute("DELETE FROM reporting_personcoachingfigures WHERE NOT " + _FROZEN)
+        cursor.execute("DELETE FROM reporting_coachingsummary WHERE NOT " + _FROZEN)
+        sql = re.sub(r"\{people:[\w.]+\}", "TRUE", _COACHING_COUNT_SQL)
+        cursor.execute(
+            f"INSERT INTO reporting_personcoachingfigures ({_COACHING_COLUMNS}) {sql}",
+            {"horizon": horizon},
+        )
+        cursor.execute(
+            f"""INSERT INTO reporting_coachingsummary ({_COACHING_KEY}, {", ".join(COACHING_KEYS)})
+                SELECT {_COACHING_KEY}, {_COACHING_SUM} FROM reporting_personcoachingfigures
+                WHERE NOT {_FROZEN} GROUP BY {_COACHING_KEY}"""
+        )
+        cursor.execute("SELECT count(DISTINCT person_id) FROM reporting_personcoachingfigures")
+        return cursor.fetchone()[0]
+    cursor.execute("CREATE TEMP TABLE coaching_dirty (person_id bigint PRIMARY KEY) ON COMMIT DROP")
+    cursor.execute(_PEOPLE_DIRTY_SQL)
+    people = cursor.rowcount
+    sql = re.sub(
+        r"\{people:([\w.]+)\}", r"\1 IN (SELECT person_id FROM coaching_dirty)", _COACHING_COUNT_SQL
+    )
+    cursor.execute(
+        "CREATE TEMP TABLE coaching_fresh ON COMMIT DROP AS " + sql, {"horizon": horizon}
+    )
+    negated = ", ".join(f"-{k} AS {k}" for k in COACHING_KEYS)
+    cursor.execute(
+        f"""CREATE TEMP TABLE coaching_delta ON COMMIT DROP AS
+            WITH old AS (
+                DELETE FROM reporting_personcoachingfigures f USING coaching_dirty d
+                WHERE f.person_id = d.person_id AND NOT f.{_FROZEN}
+                RETURNING f.*
+            )
+            SELECT {_COACHING_KEY}, {negated} FROM old"""
+    )
+    cursor.execute(
+        f"""INSERT INTO reporting_personcoachingfigures ({_COACHING_COLUMNS})
+            SELECT * FROM coaching_fresh"""
+    )
+    cursor.execute(
+        f"""INSERT INTO coaching_delta SELECT {_COACHING_KEY}, {", ".join(COACHING_KEYS)}
+            FROM coaching_fresh"""
+    )
+    cursor.execute(_COACHING_DELTA_SQL)
+    cursor.execute("DROP TABLE coaching_dirty, coaching_fresh, coaching_delta")
+    return people
+
+
+_COACHING_READ_SQL = f"""
+SELECT (SELECT coaching_horizon FROM reporting_summarystate WHERE id = 1), k.kind,
+       {", ".join(f"COALESCE(SUM(f.{n}), 0)" for n in COACHING_KEYS)}
+FROM (VALUES ('coaching'), ('mentoring')) AS k(kind)
+LEFT JOIN reporting_coachingsummary f
+       ON f.kind = k.kind AND f.year = %(year)s
+      AND (%(region)s::int IS NULL OR f.region_id = %(region)s::int)
+GROUP BY k.kind
+"""
+
+
+def coaching_figures(*, year: int, region_id: int | None) -> dict[str, dict] | None:
+    """The year's coaching and mentoring figures from the summary, in the shape of
+    coaching.selectors.figures_by_kind (which counts the same from the raw tables); None
+    before the first sweep and for a year beyond the summary's horizon."""
+    with connection.cursor() as cursor:
+        cursor.execute(_COACHING_READ_SQL, {"year": year, "region": region_id})
+        rows = cursor.fetchall()
+    result = {}
+    for horizon, kind, *values in rows:
+        if horizon is None or year > horizon:
+            return None
+        figures = dict(zip(COACHING_KEYS, values, strict=True))
+        figures["hours_logged"] = float(figures["hours_logged"])
+        result[kind] = figures
+    return result
 
 
 def state() -> SummaryState | None:

@@ -1,11 +1,19 @@
 """People and places shared by every capability of the portal."""
 
 import pghistory
+import pgtrigger
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+
+from talentportal.core.triggers import log_changes
+
+# Where a person works decides which region's figures count them. A move (a profile's
+# organisation, an organisation's system, a system's region) leaves a PlaceChange row by
+# trigger, for the summary sweeps that count people by region (reporting/summaries.py).
+_PLACE_LOG = "directory_placechange"
 
 
 class Region(models.Model):
@@ -29,6 +37,15 @@ class IntegratedCareSystem(models.Model):
         verbose_name = "integrated care system"
         constraints = [
             models.UniqueConstraint(Lower("name"), name="ics_name_unique_ci"),
+        ]
+        triggers = [
+            log_changes(
+                name="system_moved",
+                log=_PLACE_LOG,
+                columns={"system_id": "{row}.id"},
+                watched=("region_id",),
+                operation=pgtrigger.Update,
+            )
         ]
 
     def __str__(self) -> str:
@@ -60,9 +77,29 @@ class Organisation(models.Model):
                 Lower("name"), "system", name="organisation_name_system_unique"
             ),
         ]
+        triggers = [
+            log_changes(
+                name="organisation_moved",
+                log=_PLACE_LOG,
+                columns={"organisation_id": "{row}.id"},
+                watched=("system_id",),
+                operation=pgtrigger.Update,
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class PlaceChange(models.Model):
+    """A person, an organisation or a system that moved (see _PLACE_LOG)."""
+
+    person_id = models.BigIntegerField(null=True)
+    organisation_id = models.BigIntegerField(null=True)
+    system_id = models.BigIntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"Move of {self.person_id or self.organisation_id or self.system_id}"
 
 
 class UserManager(BaseUserManager):
@@ -165,6 +202,16 @@ class Profile(models.Model):
     staff_group = models.CharField(max_length=20, choices=StaffGroup.choices, blank=True)
     profession = models.CharField(max_length=30, choices=Profession.choices, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        triggers = [
+            log_changes(
+                name="person_moved",
+                log=_PLACE_LOG,
+                columns={"person_id": "{row}.user_id"},
+                watched=("organisation_id",),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
