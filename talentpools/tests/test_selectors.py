@@ -2,7 +2,14 @@ from datetime import date
 
 import pytest
 
-from talentportal.directory.models import EqualityMonitoring, IntegratedCareSystem, Role, User
+from talentportal.directory.models import (
+    EqualityMonitoring,
+    IntegratedCareSystem,
+    Profile,
+    Region,
+    Role,
+    User,
+)
 from talentportal.directory.tests.factories import OrganisationFactory, UserFactory
 
 from .. import selectors
@@ -217,3 +224,38 @@ def test_figures_for_a_financial_year(make_user):
     assert (gmts["completed"], gmts["destination_known"], gmts["employed_in_nhs"]) == (2, 1, 1)
     # The share is of everyone who completed: an unknown destination is not NHS work.
     assert gmts["employed_in_nhs_share"] == 0.5
+
+
+def test_a_regions_figures_count_what_lies_in_its_systems():
+    """Pool members by the system recorded on them, scheme participants by where they work
+    (nobody's region without a workplace), trainees by their host; the nation counts all."""
+    start, end = date(2022, 4, 1), date(2023, 3, 31)
+    midlands = IntegratedCareSystem.objects.get(name="Black Country")
+    london = IntegratedCareSystem.objects.create(
+        name="North Central London", region=Region.objects.get(name="London")
+    )
+    here, there = OrganisationFactory(system=midlands), OrganisationFactory(system=london)
+    MembershipFactory(member=UserFactory(profile__organisation=here))
+    MembershipFactory(member=UserFactory(profile__organisation=there))
+    MembershipFactory(member=UserFactory(profile__organisation=there), system=midlands)
+    cohort = SchemeCohort.objects.create(
+        scheme="edp", name="E", starts_on=date(2022, 1, 1), ends_on=date(2023, 6, 1)
+    )
+    nowhere = UserFactory()
+    Profile.objects.filter(user=nowhere).delete()
+    for person in (UserFactory(profile__organisation=here), nowhere,
+                   UserFactory(profile__organisation=there)):  # fmt: skip
+        SchemeParticipant.objects.create(cohort=cohort, person=person)
+    for host in (here, there, there):
+        Trainee.objects.create(person=UserFactory(), intake=date(2022, 9, 1),
+                               specialism="finance", host_organisation=host)  # fmt: skip
+
+    def counts(region_id):
+        f = selectors.figures(start=start, end=end, region_id=region_id)
+        return f["aspirant_pool_end"], f["edp"]["participants"], f["gmts"]["active"]
+
+    assert counts(midlands.region_id) == (2, 1, 1)
+    assert counts(london.region_id) == (1, 1, 2)
+    assert counts(None) == (3, 3, 3)
+    london_systems = selectors.figures(start=start, end=end, region_id=london.region_id)
+    assert london_systems["gmts"]["by_system"] == [{"name": "North Central London", "trainees": 2}]
