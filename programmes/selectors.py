@@ -48,15 +48,16 @@ def target_sessions(target: Session | Cohort) -> list[Session]:
 
 
 def programme_list(*, now: datetime) -> QuerySet:
-    """Published programmes with their next scheduled date; one query, whatever the length."""
-    upcoming = Q(sessions__status=Session.Status.SCHEDULED, sessions__starts_at__gt=now)
+    """Published programmes with their next scheduled date; one query, whatever the length.
+    The date is one probe of the (programme, starts_at) index per programme, not a join
+    with every session the programme ever had (hundreds of thousands at national scale)."""
+    upcoming = Session.objects.filter(
+        programme=OuterRef("pk"), status=Session.Status.SCHEDULED, starts_at__gt=now
+    ).order_by("starts_at")
     return (
         Programme.objects.filter(published=True)
         .select_related("workstream")
-        .annotate(
-            next_date=Min("sessions__starts_at", filter=upcoming),
-            upcoming_sessions=Count("sessions", filter=upcoming),
-        )
+        .annotate(next_date=Subquery(upcoming.values("starts_at")[:1]))
         .order_by(F("next_date").asc(nulls_last=True), "title")
     )
 

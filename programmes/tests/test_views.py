@@ -129,6 +129,27 @@ def test_the_catalogue_filters_by_eligibility_and_workstream(client, make_user):
     assert response.context["filter"].form.errors
 
 
+def test_the_catalogue_lists_programmes_by_their_next_scheduled_date(client, make_user):
+    """Past and cancelled sessions are not a next date; programmes without one come last."""
+    now = timezone.now()
+    soon, later, none = (ProgrammeFactory(title=t) for t in ("Soon", "Later", "Nothing planned"))
+    SessionFactory(programme=soon, starts_at=now + timedelta(days=3))
+    SessionFactory(programme=soon, starts_at=now + timedelta(days=40))
+    SessionFactory(programme=later, starts_at=now - timedelta(days=30))  # past
+    SessionFactory(programme=later, starts_at=now + timedelta(days=1), status="cancelled")
+    SessionFactory(programme=later, starts_at=now + timedelta(days=20))
+    SessionFactory(programme=none, starts_at=now - timedelta(days=2))
+    client.force_login(make_user())
+    rows = client.get(reverse("programmes:catalogue")).context["table"].rows
+    listed = [(r.record.title, r.record.next_date) for r in rows]
+    assert [title for title, _ in listed] == ["Soon", "Later", "Nothing planned"]
+    assert (
+        listed[0][1]
+        == Session.objects.get(programme=soon, starts_at__lt=now + timedelta(days=5)).starts_at
+    )
+    assert listed[2][1] is None
+
+
 def test_list_pages_run_a_bounded_number_of_queries(
     client, make_user, django_assert_max_num_queries
 ):
