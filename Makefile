@@ -8,7 +8,7 @@ PY := .venv/bin/python
 PROD_ENV := SECRET_KEY=check-deploy-$$(printf '%064d' 0)-not-a-real-key \
 	ALLOWED_HOSTS=talent.example.nhs.uk DJANGO_SETTINGS_MODULE=talentportal.settings.production
 
-.PHONY: help deps venv node services stop migrate demo run test lint checks pytest totp backup restore loadtest
+.PHONY: help deps venv node services stop migrate demo run test lint checks pytest totp backup restore loadtest bench
 
 help:
 	@echo "make run       set everything up and serve the portal with demo data"
@@ -18,6 +18,7 @@ help:
 	@echo "make totp      the current two-factor code of the demo staff accounts"
 	@echo "make backup    dump the database to backups/ (or FILE=...), pg_dump custom format"
 	@echo "make restore FILE=backups/...dump   restore a backup into the database"
+	@echo "make bench     issue 7's benchmark at 10 million bookings (BOOKINGS=...); writes bench/results.json"
 
 deps:
 	@scripts/system-deps.sh
@@ -77,3 +78,8 @@ restore: services
 # 50 people browsing and booking against gunicorn for 60 s (USERS=, SECONDS=); not in `make test`.
 loadtest: venv services
 	@set -a; eval "$$(scripts/services.sh env)"; set +a; $(PY) scripts/loadtest.py
+
+# The national-scale benchmark (docs/performance.md): fills talentportal_bench with the
+# generator if it does not hold BOOKINGS bookings yet, then measures. Not in `make test`.
+bench: venv node services
+	@set -a; eval "$$(scripts/services.sh env)"; set +a; $(PY) scripts/bench.py

@@ -19,6 +19,8 @@ command -v fc-list >/dev/null || missing+=(fontconfig)
 { command -v fc-list >/dev/null && fc-list | grep -i "DejaVu Sans" >/dev/null; } || missing+=(fonts-dejavu-core)
 { command -v fc-list >/dev/null && fc-list | grep -i "Liberation Sans" >/dev/null; } || missing+=(fonts-liberation)
 command -v npm >/dev/null || missing+=(nodejs npm)
+# The HTTP load generator of scripts/bench_http.py (`make bench`).
+command -v wrk >/dev/null || missing+=(wrk)
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 
 if [ ${#missing[@]} -eq 0 ]; then
