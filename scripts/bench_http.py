@@ -33,8 +33,9 @@ booking_rps, booking_p50_ms, booking_p95_ms, booking_p99_ms, booking_errors (ans
 not 2xx/3xx, plus requests wrk got no answer to), booking_refused (redirects elsewhere than
 "My bookings"), overbooked_sessions (sessions with more bookings holding a place than their
 capacity), hot_session_rps, hot_session_p95_ms, catalogue_rps, catalogue_p50_ms,
-catalogue_p95_ms, gunicorn (the configuration, e.g. "sync:4") and gunicorn_args; and the full
-measurements under "booking", "hot" and "catalogue".
+catalogue_p95_ms, catalogue_one_client_p95_ms (the same pages, one client at a time), gunicorn
+(the configuration, e.g. "sync:4") and gunicorn_args; and the full measurements under
+"booking", "hot", "catalogue" and "catalogue_one_client".
 """
 
 from __future__ import annotations
@@ -896,6 +897,11 @@ def run(
                     seconds=catalogue_seconds,
                     connections=catalogue_connections,
                 )
+                # The same pages for one client at a time: what a page costs, without the
+                # queue the clients above form on two cores (reported beside, not instead).
+                report["catalogue_one_client"] = bench_catalogue(
+                    server, participants, seconds=catalogue_seconds, connections=1
+                )
     finally:
         _drain_celery_queue(env)
     report.update(integrity_check())
@@ -920,6 +926,7 @@ def run(
             catalogue_rps=report["catalogue"]["rps"],
             catalogue_p50_ms=report["catalogue"]["p50_ms"],
             catalogue_p95_ms=report["catalogue"]["p95_ms"],
+            catalogue_one_client_p95_ms=report["catalogue_one_client"]["p95_ms"],
         )
     return report
 
