@@ -1,12 +1,13 @@
 import django_tables2 as tables
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.html import format_html
 
 from .models import Programme
 
 
 class CatalogueTable(tables.Table):
+    """The catalogue: the columns here give the headers, sorting and pagination; the rows
+    are written out in programmes/_catalogue_table.html (a link on the title, the next date
+    in local time), which renders a page several milliseconds faster than cell by cell."""
+
     title = tables.Column(verbose_name="Programme")
     workstream = tables.Column(accessor="workstream__name", verbose_name="Workstream")
     format = tables.Column()
@@ -17,10 +18,4 @@ class CatalogueTable(tables.Table):
         model = Programme
         fields = ("title", "workstream", "format", "delivery", "next_date")
         empty_text = "No programmes match. Try removing a filter."
-
-    def render_title(self, record):
-        url = reverse("programmes:programme_detail", kwargs={"slug": record.slug})
-        return format_html('<a href="{}">{}</a>', url, record.title)
-
-    def render_next_date(self, value):
-        return f"{timezone.localtime(value):%-d %b %Y}"
+        template_name = "programmes/_catalogue_table.html"

@@ -1,5 +1,6 @@
 """Every role against the programme pages, and what each page promises its user."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -140,14 +141,30 @@ def test_the_catalogue_lists_programmes_by_their_next_scheduled_date(client, mak
     SessionFactory(programme=later, starts_at=now + timedelta(days=20))
     SessionFactory(programme=none, starts_at=now - timedelta(days=2))
     client.force_login(make_user())
-    rows = client.get(reverse("programmes:catalogue")).context["table"].rows
+    response = client.get(reverse("programmes:catalogue"))
+    rows = response.context["table"].rows
     listed = [(r.record.title, r.record.next_date) for r in rows]
     assert [title for title, _ in listed] == ["Soon", "Later", "Nothing planned"]
-    assert (
-        listed[0][1]
-        == Session.objects.get(programme=soon, starts_at__lt=now + timedelta(days=5)).starts_at
-    )
+    first = Session.objects.get(programme=soon, starts_at__lt=now + timedelta(days=5)).starts_at
+    assert listed[0][1] == first
     assert listed[2][1] is None
+    # The rows as a person reads them: a link, the workstream, format, delivery and the
+    # next date in local time ("—" when none).
+    cells = [
+        [" ".join(td.split()) for td in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+        for tr in re.findall(
+            r"<tr class=\"nhsuk-table__row\">(.*?)</tr>", response.content.decode(), re.S
+        )
+    ][1:]  # the header row has no cells
+    url = reverse("programmes:programme_detail", args=[soon.slug])
+    assert cells[0] == [
+        f'<a href="{url}">Soon</a>',
+        soon.workstream.name,
+        soon.get_format_display(),
+        soon.get_delivery_display(),
+        f"{timezone.localtime(first):%-d %b %Y}",
+    ]
+    assert cells[2][4] == "—"
 
 
 def test_list_pages_run_a_bounded_number_of_queries(
