@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -169,6 +170,64 @@ def coaching_horizon() -> int:
 _FROZEN = "year IN (SELECT year FROM reporting_frozenyear)"
 
 
+@dataclass(frozen=True)
+class _Level:
+    """A figures table (a session's or a person's counts, by year) and the summary that
+    sums it by `key`: the two levels both kinds of figures are kept at."""
+
+    figures: str
+    columns: str  # the figures table's columns, in the order its counting query returns
+    of: str  # what a recount is by: the column a dirty table names (session_id, person_id)
+    summary: str
+    key: str
+    counts: tuple[str, ...]
+
+    def sum_all(self, cursor) -> None:
+        """Fill the summary from the figures (of the years not frozen), from scratch."""
+        cursor.execute(
+            f"""INSERT INTO {self.summary} ({self.key}, {", ".join(self.counts)})
+                SELECT {self.key}, {", ".join(f"SUM({n})" for n in self.counts)}
+                FROM {self.figures} WHERE NOT {_FROZEN} GROUP BY {self.key}"""
+        )
+
+    def replace(self, cursor, *, dirty: str) -> None:
+        """Swap the figures of what temp table `dirty` names for those in temp table
+        `fresh`, and add the difference (new − old) to the summary cell by cell: one
+        upsert, whatever the number of changes. Drops `fresh`."""
+        negated = ", ".join(f"-{n} AS {n}" for n in self.counts)
+        cursor.execute(
+            f"""CREATE TEMP TABLE delta ON COMMIT DROP AS
+                WITH old AS (
+                    DELETE FROM {self.figures} f USING {dirty} d
+                    WHERE f.{self.of} = d.{self.of} AND NOT f.{_FROZEN}
+                    RETURNING f.*
+                )
+                SELECT {self.key}, {negated} FROM old"""
+        )
+        cursor.execute(f"INSERT INTO {self.figures} ({self.columns}) SELECT * FROM fresh")
+        counts = ", ".join(self.counts)
+        cursor.execute(f"INSERT INTO delta SELECT {self.key}, {counts} FROM fresh")
+        cursor.execute(
+            f"""INSERT INTO {self.summary} ({self.key}, {counts})
+                SELECT {self.key}, {", ".join(f"SUM({n})" for n in self.counts)}
+                FROM delta GROUP BY {self.key}
+                HAVING {" OR ".join(f"SUM({n}) <> 0" for n in self.counts)}
+                ON CONFLICT ({self.key}) DO UPDATE SET
+                {", ".join(f"{n} = {self.summary}.{n} + EXCLUDED.{n}" for n in self.counts)}"""
+        )
+        cursor.execute("DROP TABLE fresh, delta")
+
+
+_SESSIONS = _Level(
+    figures="reporting_sessionfigures",
+    columns=_FIGURES_COLUMNS,
+    of="session_id",
+    summary="reporting_interventionsummary",
+    key=_SUMMARY_KEY,
+    counts=COUNTS,
+)
+
+
 @transaction.atomic
 def rebuild() -> int:
     """Recount every session and every person of every year not frozen, from scratch. For a
@@ -187,12 +246,7 @@ def rebuild() -> int:
             + _COUNT_SQL.format(scope="TRUE"),
             _params(),
         )
-        cursor.execute(
-            f"""INSERT INTO reporting_interventionsummary ({_SUMMARY_KEY}, {", ".join(COUNTS)})
-                SELECT {_SUMMARY_KEY}, {", ".join(f"SUM({n})" for n in COUNTS)}
-                FROM reporting_sessionfigures WHERE NOT {_FROZEN}
-                GROUP BY {_SUMMARY_KEY}"""
-        )
+        _SESSIONS.sum_all(cursor)
         cursor.execute(
             "SELECT count(*) FROM reporting_sessionfigures WHERE sessions = 1 AND NOT " + _FROZEN
         )
@@ -273,45 +327,14 @@ def refresh(*, wait: bool = False, record: bool = False) -> int | None:
     return dirty
 
 
-# The difference, added cell by cell: one upsert, whatever the number of changes.
-_APPLY_DELTA_SQL = f"""
-INSERT INTO reporting_interventionsummary ({_SUMMARY_KEY}, {", ".join(COUNTS)})
-SELECT {_SUMMARY_KEY}, {", ".join(f"SUM({n})" for n in COUNTS)}
-FROM summary_delta GROUP BY {_SUMMARY_KEY}
-HAVING {" OR ".join(f"SUM({n}) <> 0" for n in COUNTS)}
-ON CONFLICT ({_SUMMARY_KEY}) DO UPDATE SET
-{", ".join(f"{n} = reporting_interventionsummary.{n} + EXCLUDED.{n}" for n in COUNTS)}
-"""
-
-
 def _recount(cursor) -> None:
     """Replace the dirty sessions' SessionFigures and add the difference to the summary."""
     cursor.execute(
-        "CREATE TEMP TABLE summary_fresh ON COMMIT DROP AS "
+        "CREATE TEMP TABLE fresh ON COMMIT DROP AS "
         + _COUNT_SQL.format(scope="s.id IN (SELECT session_id FROM summary_dirty)"),
         _params(),
     )
-    negated = ", ".join(f"-{n} AS {n}" for n in COUNTS)
-    cursor.execute(
-        f"""CREATE TEMP TABLE summary_delta ON COMMIT DROP AS
-            WITH old AS (
-                DELETE FROM reporting_sessionfigures f USING summary_dirty d
-                WHERE f.session_id = d.session_id
-                  AND f.year NOT IN (SELECT year FROM reporting_frozenyear)
-                RETURNING f.*
-            )
-            SELECT {_SUMMARY_KEY}, {negated} FROM old"""
-    )
-    cursor.execute(
-        f"""INSERT INTO reporting_sessionfigures ({_FIGURES_COLUMNS})
-            SELECT * FROM summary_fresh"""
-    )
-    cursor.execute(
-        f"""INSERT INTO summary_delta SELECT {_SUMMARY_KEY}, {", ".join(COUNTS)}
-            FROM summary_fresh"""
-    )
-    cursor.execute(_APPLY_DELTA_SQL)
-    cursor.execute("DROP TABLE summary_fresh, summary_delta")
+    _SESSIONS.replace(cursor, dirty="summary_dirty")
 
 
 def freeze(*, year: int, by=None) -> FrozenYear:
@@ -426,17 +449,14 @@ UNION SELECT p.user_id FROM place JOIN directory_organisation o ON o.system_id =
 """
 
 
-_COACHING_KEY = "year, region_id, kind"
-_COACHING_SUM = ", ".join(f"SUM({k})" for k in COACHING_KEYS)
-# A recount's difference, added region by region: one upsert.
-_COACHING_DELTA_SQL = f"""
-INSERT INTO reporting_coachingsummary ({_COACHING_KEY}, {", ".join(COACHING_KEYS)})
-SELECT {_COACHING_KEY}, {_COACHING_SUM}
-FROM coaching_delta GROUP BY {_COACHING_KEY}
-HAVING {" OR ".join(f"SUM({k}) <> 0" for k in COACHING_KEYS)}
-ON CONFLICT ({_COACHING_KEY}) DO UPDATE SET
-{", ".join(f"{k} = reporting_coachingsummary.{k} + EXCLUDED.{k}" for k in COACHING_KEYS)}
-"""
+_PEOPLE = _Level(
+    figures="reporting_personcoachingfigures",
+    columns=_COACHING_COLUMNS,
+    of="person_id",
+    summary="reporting_coachingsummary",
+    key="year, region_id, kind",
+    counts=COACHING_KEYS,
+)
 
 
 def _recount_people(cursor, *, horizon: int, everyone: bool) -> int:
@@ -453,11 +473,7 @@ def _recount_people(cursor, *, horizon: int, everyone: bool) -> int:
             f"INSERT INTO reporting_personcoachingfigures ({_COACHING_COLUMNS}) {sql}",
             {"horizon": horizon},
         )
-        cursor.execute(
-            f"""INSERT INTO reporting_coachingsummary ({_COACHING_KEY}, {", ".join(COACHING_KEYS)})
-                SELECT {_COACHING_KEY}, {_COACHING_SUM} FROM reporting_personcoachingfigures
-                WHERE NOT {_FROZEN} GROUP BY {_COACHING_KEY}"""
-        )
+        _PEOPLE.sum_all(cursor)
         cursor.execute("SELECT count(DISTINCT person_id) FROM reporting_personcoachingfigures")
         return cursor.fetchone()[0]
     cursor.execute("CREATE TEMP TABLE coaching_dirty (person_id bigint PRIMARY KEY) ON COMMIT DROP")
@@ -466,29 +482,9 @@ def _recount_people(cursor, *, horizon: int, everyone: bool) -> int:
     sql = re.sub(
         r"\{people:([\w.]+)\}", r"\1 IN (SELECT person_id FROM coaching_dirty)", _COACHING_COUNT_SQL
     )
-    cursor.execute(
-        "CREATE TEMP TABLE coaching_fresh ON COMMIT DROP AS " + sql, {"horizon": horizon}
-    )
-    negated = ", ".join(f"-{k} AS {k}" for k in COACHING_KEYS)
-    cursor.execute(
-        f"""CREATE TEMP TABLE coaching_delta ON COMMIT DROP AS
-            WITH old AS (
-                DELETE FROM reporting_personcoachingfigures f USING coaching_dirty d
-                WHERE f.person_id = d.person_id AND NOT f.{_FROZEN}
-                RETURNING f.*
-            )
-            SELECT {_COACHING_KEY}, {negated} FROM old"""
-    )
-    cursor.execute(
-        f"""INSERT INTO reporting_personcoachingfigures ({_COACHING_COLUMNS})
-            SELECT * FROM coaching_fresh"""
-    )
-    cursor.execute(
-        f"""INSERT INTO coaching_delta SELECT {_COACHING_KEY}, {", ".join(COACHING_KEYS)}
-            FROM coaching_fresh"""
-    )
-    cursor.execute(_COACHING_DELTA_SQL)
-    cursor.execute("DROP TABLE coaching_dirty, coaching_fresh, coaching_delta")
+    cursor.execute("CREATE TEMP TABLE fresh ON COMMIT DROP AS " + sql, {"horizon": horizon})
+    _PEOPLE.replace(cursor, dirty="coaching_dirty")
+    cursor.execute("DROP TABLE coaching_dirty")
     return people
 
 
