@@ -1,10 +1,8 @@
 """Fixtures shared by every test: real PostgreSQL and Redis, roles, and signed-in clients."""
 
-import time
-
 import pytest
-from django.test import Client
 
+from talentportal.core.testing import PortalClient
 from talentportal.directory.models import MFA_ROLES
 
 
@@ -94,22 +92,6 @@ def client_as(client, make_user):
         return client, user
 
     return login
-
-
-class PortalClient(Client):
-    """`force_login` as if the person had signed in with their password and second factor,
-    as the portal requires of staff roles. Tests of the requirement itself use `Client`."""
-
-    def force_login(self, user, backend=None):
-        super().force_login(user, backend)
-        session = self.session
-        now = time.time()
-        session["account_authentication_methods_user"] = str(user.pk)
-        session["account_authentication_methods"] = [
-            {"method": "password", "at": now, "email": user.email},
-            {"method": "mfa", "at": now, "type": "totp"},
-        ]
-        session.save()
 
 
 @pytest.fixture

@@ -110,8 +110,8 @@ def report_client():
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
     from django.conf import settings
-    from django.test import Client
 
+    from talentportal.core.testing import PortalClient
     from talentportal.directory.models import Role, User
     from talentportal.directory.services import role_grant
 
@@ -123,16 +123,8 @@ def report_client():
         role_grant(user=user, role=Role.REPORT_TEAM)
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, base64.b32encode(os.urandom(20)).decode())
-    client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0])
-    client.force_login(user)
-    session = client.session
-    now = time.time()
-    session["account_authentication_methods_user"] = str(user.pk)
-    session["account_authentication_methods"] = [
-        {"method": "password", "at": now, "email": user.email},
-        {"method": "mfa", "at": now, "type": "totp"},
-    ]
-    session.save()
+    client = PortalClient(HTTP_HOST=settings.ALLOWED_HOSTS[0])
+    client.force_login(user)  # as if signed in with password and second factor
     return client
 
 
