@@ -60,6 +60,35 @@ def _log_delete(name: str, session: str, cohort: str) -> pgtrigger.Trigger:
     )
 
 
+def _catalogue_changed(name: str, operation) -> pgtrigger.Trigger:
+    """AFTER a statement that may change what the catalogue shows: one more catalogue
+    version (`CatalogueVersion`), whatever wrote it (a form, the admin, an import, raw SQL).
+    Once per statement, not per row; and a booking, which only moves a session's `taken`
+    counter, fires nothing (sessions watch only the columns the catalogue reads)."""
+    return pgtrigger.Trigger(
+        name=name,
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=operation,
+        func=(
+            "INSERT INTO programmes_catalogueversion (id, n) VALUES (1, 1) "
+            "ON CONFLICT (id) DO UPDATE SET n = programmes_catalogueversion.n + 1; "
+            "RETURN NULL;"
+        ),
+    )
+
+
+class CatalogueVersion(models.Model):
+    """One row counting changes to the catalogue's programmes, sessions and workstreams
+    (kept by `_catalogue_changed` triggers): the catalogue page caches what it renders for
+    each query under the version it read, so a change shows on the next request."""
+
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"catalogue version {self.n}"
+
+
 class Workstream(models.Model):
     """Reporting workstreams; an admin-editable list."""
 
@@ -67,6 +96,11 @@ class Workstream(models.Model):
 
     class Meta:
         ordering = ["name"]
+        triggers = [
+            _catalogue_changed(
+                "workstream_catalogue", pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -132,6 +166,11 @@ class Programme(models.Model):
 
     class Meta:
         ordering = ["title"]
+        triggers = [
+            _catalogue_changed(
+                "programme_catalogue", pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -259,7 +298,15 @@ class Session(models.Model):
             # The year's sessions: rows are appended in roughly time order.
             BrinIndex(fields=["starts_at"], name="session_starts_brin"),
         ]
-        triggers = [_log_delete("session_deleted", "OLD.id", "NULL")]
+        triggers = [
+            _log_delete("session_deleted", "OLD.id", "NULL"),
+            _catalogue_changed(
+                "session_catalogue",
+                pgtrigger.Insert
+                | pgtrigger.Delete
+                | pgtrigger.UpdateOf("programme_id", "starts_at", "status"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title or str(self.programme)

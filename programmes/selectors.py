@@ -30,6 +30,7 @@ from .models import (
     AssessmentAnswer,
     AssessmentDimension,
     Booking,
+    CatalogueVersion,
     Cohort,
     Evaluation,
     Programme,
@@ -45,6 +46,17 @@ def target_sessions(target: Session | Cohort) -> list[Session]:
         return [target]
     sessions = [s for s in target.sessions.all() if s.status != Session.Status.CANCELLED]
     return sorted(sessions, key=lambda s: s.starts_at)
+
+
+def catalogue_version() -> int:
+    """How many statements have changed the catalogue's programmes, sessions (their dates,
+    status or programme) and workstreams: one index read. A different number means the
+    catalogue may look different. (Plain SQL: on a cached catalogue page, building this
+    query through the ORM would cost more than the rest of the view.)"""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT n FROM {CatalogueVersion._meta.db_table} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def programme_list(*, now: datetime) -> QuerySet:

@@ -1,16 +1,19 @@
 import csv
+import hashlib
 import io
 
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from talentportal.core.cache import cached_html
 from talentportal.core.errors import ApplicationError
 from talentportal.core.import_views import RecordsImportView
 from talentportal.core.tables import BoundedPaginationMixin, spreadsheet_safe
@@ -38,15 +41,42 @@ def _target(kind: str, pk: int):
 
 
 class CatalogueView(RoleRequiredMixin, BoundedPaginationMixin, SingleTableMixin, FilterView):
+    """The catalogue: the filter form, the count and a page of the table are the same for
+    everyone asking the same query, so they are rendered once and kept in the cache under
+    the query and the catalogue's version (any change to a programme, session date or
+    status, or workstream makes a new one) for up to `CACHE_SECONDS`, which bounds how long
+    a passed session can still show as a programme's next date. "Only what I am eligible
+    for" depends on who asks: never kept."""
+
     template_name = "programmes/programme_list.html"
     table_class = CatalogueTable
     filterset_class = CatalogueFilter
     # Only the table paginates (a `paginate_by` would make the list view count the
     # programmes a second time, for a page object the template never uses).
     table_pagination = {"per_page": 25}
+    CACHE_SECONDS = 60
 
     def get_queryset(self):
         return selectors.programme_list(now=timezone.now())
+
+    def get(self, request, *args, **kwargs):
+        self.bound_list_query(request)
+        if "eligible" in request.GET:
+            catalogue = self.catalogue_html(request)
+        else:
+            digest = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:32]
+            key = f"catalogue:{selectors.catalogue_version()}:{digest}"
+            catalogue = cached_html(
+                key, lambda: self.catalogue_html(request), seconds=self.CACHE_SECONDS
+            )
+        return TemplateResponse(request, self.template_name, {"catalogue": catalogue})
+
+    def catalogue_html(self, request) -> str:
+        """The filter form, the count and the page of the table, rendered."""
+        return super().get(request).rendered_content
+
+    def get_template_names(self):
+        return ["programmes/_catalogue.html"]
 
 
 class ProgrammeDetailView(RoleRequiredMixin, TemplateView):

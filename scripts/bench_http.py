@@ -33,9 +33,10 @@ booking_rps, booking_p50_ms, booking_p95_ms, booking_p99_ms, booking_errors (ans
 not 2xx/3xx, plus requests wrk got no answer to), booking_refused (redirects elsewhere than
 "My bookings"), overbooked_sessions (sessions with more bookings holding a place than their
 capacity), hot_session_rps, hot_session_p95_ms, catalogue_rps, catalogue_p50_ms,
-catalogue_p95_ms, catalogue_one_client_p95_ms (the same pages, one client at a time), gunicorn
+catalogue_p95_ms, catalogue_one_client_p95_ms (the same pages, one client at a time),
+catalogue_uncached_one_client_p95_ms (one client, every page rendered afresh), gunicorn
 (the configuration, e.g. "sync:4") and gunicorn_args; and the full measurements under
-"booking", "hot", "catalogue" and "catalogue_one_client".
+"booking", "hot", "catalogue", "catalogue_one_client" and "catalogue_uncached_one_client".
 """
 
 from __future__ import annotations
@@ -825,10 +826,21 @@ def bench_catalogue(
     seconds: float = 15,
     connections: int = 10,
     paths: tuple[str, ...] = CATALOGUE_PATHS,
+    uncached: bool = False,
 ) -> dict:
-    """The catalogue page, signed in as participants: the first page, the second, filters."""
-    lines = [f"GET\t{path}\t{p.cookie}\t" for p in people[:200] for path in paths]
-    random.Random(7).shuffle(lines)
+    """The catalogue page, signed in as participants: the first page, the second, filters.
+    The page is rendered once per query and kept for a minute (programmes.views), so this
+    mostly measures pages already kept. `uncached`: every request a query never asked
+    before (the same pages with a parameter that changes nothing but the cache key), so
+    each is rendered afresh: what a page costs when it is not kept."""
+    pairs = [(p, path) for p in people[:200] for path in paths]
+    random.Random(7).shuffle(pairs)
+    if uncached:  # enough distinct queries that wrk never comes round to one again
+        pairs = [
+            (p, f"{path}{'&' if '?' in path else '?'}n={i}")
+            for i, (p, path) in enumerate(pairs * 10)
+        ]
+    lines = [f"GET\t{path}\t{p.cookie}\t" for p, path in pairs]
     result = _measure(server, people, lines, seconds=seconds, connections=connections,
                       threads=1, bookings=False)  # fmt: skip
     result["paths"] = list(paths)
@@ -902,6 +914,9 @@ def run(
                 report["catalogue_one_client"] = bench_catalogue(
                     server, participants, seconds=catalogue_seconds, connections=1
                 )
+                report["catalogue_uncached_one_client"] = bench_catalogue(
+                    server, participants, seconds=catalogue_seconds, connections=1, uncached=True
+                )
     finally:
         _drain_celery_queue(env)
     report.update(integrity_check())
@@ -927,6 +942,7 @@ def run(
             catalogue_p50_ms=report["catalogue"]["p50_ms"],
             catalogue_p95_ms=report["catalogue"]["p95_ms"],
             catalogue_one_client_p95_ms=report["catalogue_one_client"]["p95_ms"],
+            catalogue_uncached_one_client_p95_ms=report["catalogue_uncached_one_client"]["p95_ms"],
         )
     return report
 
@@ -1100,7 +1116,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         results.append(report)
         print(json.dumps({k: v for k, v in report.items() if not isinstance(v, dict)}, indent=2))
-        for part in ("booking", "hot", "catalogue"):
+        for part in ("booking", "hot", "catalogue", "catalogue_one_client",
+                     "catalogue_uncached_one_client"):  # fmt: skip
             if part in report:
                 print(part, json.dumps(report[part]))
     if args.json:

@@ -4,11 +4,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from programmes import services
-from programmes.models import Booking, RegisterEntry, Session
+from programmes.models import Booking, Programme, RegisterEntry, Session
 from programmes.tests.factories import CohortFactory, ProgrammeFactory, SessionFactory
 from talentportal.directory.models import EqualityMonitoring, Role
 
@@ -165,6 +167,80 @@ def test_the_catalogue_lists_programmes_by_their_next_scheduled_date(client, mak
         f"{timezone.localtime(first):%-d %b %Y}",
     ]
     assert cells[2][4] == "—"
+
+
+def _catalogue_rows(client, query=None) -> list[tuple[str, str]]:
+    """(title, next date) of each row of the catalogue page, as a person reads them."""
+    html = client.get(reverse("programmes:catalogue"), query or {}).content.decode()
+    return [
+        (title, " ".join(date.split()))
+        for title, date in re.findall(
+            r'<td class="nhsuk-table__cell"><a href="[^"]*">([^<]*)</a></td>'
+            r'(?:\s*<td class="nhsuk-table__cell">[^<]*</td>){3}'
+            r'\s*<td class="nhsuk-table__cell">([^<]*)</td>',
+            html,
+        )
+    ]
+
+
+def test_the_catalogue_page_is_kept_but_every_change_shows_on_the_next_request(client, make_user):
+    """The catalogue is rendered once per query and kept; whatever changes a programme, a
+    session's date or status, or a workstream (a service, the admin, a bulk update) shows
+    at once. A booking, which changes none of it, keeps the page."""
+    now = timezone.now()
+    session = SessionFactory(starts_at=now + timedelta(days=5))
+    programme = session.programme
+    client.force_login(make_user())
+    day = lambda at: f"{timezone.localtime(at):%-d %b %Y}"  # noqa: E731
+    assert _catalogue_rows(client) == [(programme.title, day(session.starts_at))]
+
+    # Kept: another person asking the same gets the same page without the catalogue's
+    # queries, and a booking does not make it stale.
+    services.booking_create(person=make_user(), target=session, now=now)
+    client.force_login(make_user())
+    with CaptureQueriesContext(connection) as queries:
+        assert _catalogue_rows(client) == [(programme.title, day(session.starts_at))]
+    assert not [q for q in queries if "programmes_programme" in q["sql"]]
+
+    # Changes, each through a different write path.
+    later = SessionFactory(programme=programme, starts_at=now + timedelta(days=30))
+    services.session_cancel(session=session, now=now)
+    assert _catalogue_rows(client) == [(programme.title, day(later.starts_at))]
+    Session.objects.filter(pk=later.pk).update(
+        starts_at=now + timedelta(days=60), ends_at=now + timedelta(days=60, hours=2)
+    )
+    assert _catalogue_rows(client) == [(programme.title, day(now + timedelta(days=60)))]
+    programme.title = "Renamed"
+    programme.save()
+    assert _catalogue_rows(client) == [("Renamed", day(now + timedelta(days=60)))]
+    ProgrammeFactory(title="Another", published=True)
+    assert [t for t, _ in _catalogue_rows(client)] == ["Renamed", "Another"]
+    programme.workstream.name = "Renamed workstream"
+    programme.workstream.save()
+    assert "Renamed workstream" in client.get(reverse("programmes:catalogue")).content.decode()
+    Programme.objects.filter(title="Another").delete()
+    assert [t for t, _ in _catalogue_rows(client)] == ["Renamed"]
+
+
+def test_only_what_i_am_eligible_for_is_decided_for_each_person(client, make_user):
+    open_to_all = SessionFactory().programme
+    senior = SessionFactory(programme=ProgrammeFactory(eligible_bands=["9"])).programme
+    eligible = {"eligible": "on"}
+    client.force_login(make_user(profile__band="9"))
+    assert {t for t, _ in _catalogue_rows(client, eligible)} == {open_to_all.title, senior.title}
+    client.force_login(make_user(profile__band="6"))
+    assert {t for t, _ in _catalogue_rows(client, eligible)} == {open_to_all.title}
+
+
+def test_the_catalogue_works_without_redis(client, make_user, settings):
+    """Redis unreachable: the page is rendered afresh on every request, never refused."""
+    programme = SessionFactory().programme
+    client.force_login(make_user())
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    for _ in range(2):
+        assert [t for t, _ in _catalogue_rows(client)] == [programme.title]
 
 
 def test_list_pages_run_a_bounded_number_of_queries(

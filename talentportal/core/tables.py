@@ -18,6 +18,11 @@ class BoundedPaginationMixin:
     dropped, never followed)."""
 
     def get(self, request, *args, **kwargs):
+        self.bound_list_query(request)
+        return super().get(request, *args, **kwargs)
+
+    def bound_list_query(self, request) -> None:
+        """Drop from `request.GET` a page size or sort order the table does not offer."""
         drop = []
         per_page = request.GET.get("per_page")
         if per_page is not None and not (per_page.isdigit() and int(per_page) in PAGE_SIZES):
@@ -30,4 +35,3 @@ class BoundedPaginationMixin:
             request.GET = request.GET.copy()
             for name in drop:
                 del request.GET[name]
-        return super().get(request, *args, **kwargs)
