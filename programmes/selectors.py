@@ -142,6 +142,10 @@ def booking_list(*, user: User) -> QuerySet:
                 "cohort__sessions__starts_at",
                 filter=~Q(cohort__sessions__status=Session.Status.CANCELLED),
             ),
+            last_end=Max(
+                "cohort__sessions__ends_at",
+                filter=~Q(cohort__sessions__status=Session.Status.CANCELLED),
+            ),
             # The programme's before-and-after self-assessment, and what is answered.
             assessed=Exists(
                 AssessmentDimension.objects.filter(

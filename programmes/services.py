@@ -632,6 +632,19 @@ def _programme_of(booking: Booking) -> Programme:
 
 
 @transaction.atomic
+def self_assessment_open(
+    *, stage: str, last_start: datetime | None, last_end: datetime | None, now: datetime
+) -> bool:
+    """Whether a stage of the self-assessment may be answered now, given the booking's last
+    date: "before" until that date has ended, "after" from its start (so on the last day,
+    both). The one rule for what My bookings offers and what is accepted."""
+    if last_start is None or last_end is None:
+        return False
+    if stage == AssessmentAnswer.Stage.BEFORE:
+        return now < last_end
+    return stage == AssessmentAnswer.Stage.AFTER and now >= last_start
+
+
 def self_assessment_submit(
     *, booking: Booking, stage: str, ratings: dict[int, int], now: datetime
 ) -> list[AssessmentAnswer]:
@@ -646,12 +659,15 @@ def self_assessment_submit(
     sessions = target_sessions(booking.target)
     if not sessions:
         raise ApplicationError("This booking has no dates.")
-    if stage == AssessmentAnswer.Stage.BEFORE and now >= sessions[-1].ends_at:
-        raise ApplicationError("The programme has finished: rate yourself as you are now.")
-    if stage == AssessmentAnswer.Stage.AFTER and now < sessions[-1].starts_at:
-        raise ApplicationError("You can rate yourself again once you reach the last date.")
     if stage not in AssessmentAnswer.Stage.values:
         raise ApplicationError("Unknown stage of the self-assessment.")
+    last = sessions[-1]
+    if not self_assessment_open(
+        stage=stage, last_start=last.starts_at, last_end=last.ends_at, now=now
+    ):
+        if stage == AssessmentAnswer.Stage.BEFORE:
+            raise ApplicationError("The programme has finished: rate yourself as you are now.")
+        raise ApplicationError("You can rate yourself again once you reach the last date.")
     if booking.assessment_answers.filter(stage=stage).exists():
         raise ApplicationError("You have already rated yourself at this stage.")
     missing = [d.name for d in dimensions if ratings.get(d.pk) not in (1, 2, 3, 4, 5)]

@@ -233,10 +233,21 @@ class MyBookingsView(RoleRequiredMixin, TemplateView):
                 past.append(b)
         upcoming.sort(key=lambda b: b.session.starts_at if b.session_id else b.first_start)
         for b in upcoming + past:
-            last = b.session.starts_at if b.session_id else b.last_start
-            confirmed = b.status == Booking.Status.CONFIRMED and b.assessed
-            b.ask_before = confirmed and not b.rated_before and last is not None and last > now
-            b.ask_after = confirmed and not b.rated_after and last is not None and last <= now
+            last_start, last_end = (
+                (b.session.starts_at, b.session.ends_at)
+                if b.session_id
+                else (b.last_start, b.last_end)
+            )
+            is_open = {
+                stage: b.status == Booking.Status.CONFIRMED
+                and b.assessed
+                and services.self_assessment_open(
+                    stage=stage, last_start=last_start, last_end=last_end, now=now
+                )
+                for stage in ("before", "after")
+            }
+            b.ask_before = is_open["before"] and not b.rated_before
+            b.ask_after = is_open["after"] and not b.rated_after
         ctx.update(upcoming=upcoming, waiting=waiting, past=past)
         return ctx
 

@@ -66,6 +66,37 @@ def test_a_participant_is_asked_and_answers_in_the_browser_flow(client, booking)
     assert "Rate yourself on Being" in missing.content.decode()
 
 
+def test_on_the_last_date_my_bookings_offers_both_stages_and_both_are_taken(client, make_user):
+    """One rule for what the page offers and what is accepted: "before" until the last date
+    ends, "after" from its start. During the last date both are open; once it has ended,
+    only "after"."""
+    now = timezone.now()
+    session = SessionFactory(starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=2))
+    AssessmentDimension.objects.create(programme=session.programme, name="Being", order=0)
+    finished = SessionFactory(
+        programme=session.programme,
+        starts_at=now - timedelta(days=2),
+        ends_at=now - timedelta(days=2) + timedelta(hours=3),
+    )
+    person = make_user()
+    bookings = [
+        Booking.objects.create(person=person, session=s, status="confirmed", created_at=now)
+        for s in (session, finished)
+    ]
+    client.force_login(person)
+    page = client.get(reverse("programmes:my_bookings")).content.decode()
+    url = lambda b, stage: reverse("programmes:self_assessment", args=[b.pk, stage])  # noqa: E731
+    assert url(bookings[0], "before") in page and url(bookings[0], "after") in page
+    assert url(bookings[1], "before") not in page and url(bookings[1], "after") in page
+    dimension = session.programme.dimensions.get()
+    for stage in ("before", "after"):
+        response = client.post(url(bookings[0], stage), {f"d{dimension.pk}": "3"})
+        assert response.status_code == 302, response.content.decode()
+    assert AssessmentAnswer.objects.filter(booking=bookings[0]).count() == 2
+    response = client.post(url(bookings[1], "before"), {f"d{dimension.pk}": "3"})
+    assert "The programme has finished" in response.content.decode()
+
+
 def test_nobody_answers_for_someone_else(client, make_user, booking):
     client.force_login(make_user())
     url = reverse("programmes:self_assessment", args=[booking.pk, "before"])
