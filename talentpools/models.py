@@ -521,13 +521,11 @@ class NineBoxPlacement(models.Model):
 # Succession plans ------------------------------------------------------------------------
 
 
-class Post(models.TextChoices):
-    CHIEF_EXECUTIVE = "chief_executive", "Chief Executive"
-    NURSING = "nursing", "Director of Nursing"
-    MEDICAL = "medical", "Medical Director"
-    OPERATIONS = "operations", "Chief Operating Officer"
-    FINANCE = "finance", "Director of Finance"
-    WORKFORCE = "workforce", "Director of Workforce"
+# The board posts a succession plan covers: the role families but "other", so a plan's post
+# and a pool member's or a vacancy's role family are the same codes and the same names.
+Post = models.TextChoices(
+    "Post", [(f.name, (f.value, f.label)) for f in RoleFamily if f != RoleFamily.OTHER]
+)
 
 
 class Rag(models.TextChoices):
