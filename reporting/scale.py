@@ -2255,14 +2255,10 @@ def _load(cursor, batches: Iterator, frozen: set[str], stage) -> dict[str, int]:
 
 
 def summaries_rebuild(*, out: Callable[[str], None] = print) -> None:
-    """Rebuild the reporting summary tables from the loaded rows, timed, when the portal
-    has them (reporting.summaries.rebuild)."""
+    """Rebuild the reporting summary tables from the loaded rows, timed
+    (reporting.summaries.rebuild)."""
     from reporting import summaries
 
-    rebuild = getattr(summaries, "rebuild", None)
-    if rebuild is None:
-        out("summaries: reporting.summaries.rebuild() does not exist yet; skipped")
-        return
     started = time.monotonic()
-    result = rebuild()
+    result = summaries.rebuild()
     out(f"summaries: rebuilt in {time.monotonic() - started:.1f}s ({result})")
