@@ -142,9 +142,12 @@ def booking_list(*, user: User) -> QuerySet:
                 "cohort__sessions__starts_at",
                 filter=~Q(cohort__sessions__status=Session.Status.CANCELLED),
             ),
-            last_end=Max(
-                "cohort__sessions__ends_at",
-                filter=~Q(cohort__sessions__status=Session.Status.CANCELLED),
+            # The end of the last date (the latest to start), as the service reads it.
+            last_end=Subquery(
+                Session.objects.filter(cohort=OuterRef("cohort"))
+                .exclude(status=Session.Status.CANCELLED)
+                .order_by("-starts_at", "-pk")
+                .values("ends_at")[:1]
             ),
             # The programme's before-and-after self-assessment, and what is answered.
             assessed=Exists(

@@ -631,7 +631,6 @@ def _programme_of(booking: Booking) -> Programme:
     return booking.session.programme if booking.session_id else booking.cohort.programme
 
 
-@transaction.atomic
 def self_assessment_open(
     *, stage: str, last_start: datetime | None, last_end: datetime | None, now: datetime
 ) -> bool:
@@ -645,6 +644,7 @@ def self_assessment_open(
     return stage == AssessmentAnswer.Stage.AFTER and now >= last_start
 
 
+@transaction.atomic
 def self_assessment_submit(
     *, booking: Booking, stage: str, ratings: dict[int, int], now: datetime
 ) -> list[AssessmentAnswer]:
