@@ -46,7 +46,10 @@ class CatalogueView(RoleRequiredMixin, BoundedPaginationMixin, SingleTableMixin,
     the query and the catalogue's version (any change to a programme, session date or
     status, or workstream makes a new one) for up to `CACHE_SECONDS`, which bounds how long
     a passed session can still show as a programme's next date. "Only what I am eligible
-    for" depends on who asks: never kept."""
+    for" depends on who asks, and a query with a parameter the page does not know (or one
+    given twice) is nobody's bookmark: neither is kept. Every new key costs a full render
+    first, so the keys alive at once are bounded by what the server can render in a minute
+    (about 2,700 pages of some 15 kB on 2 cores)."""
 
     template_name = "programmes/programme_list.html"
     table_class = CatalogueTable
@@ -55,16 +58,20 @@ class CatalogueView(RoleRequiredMixin, BoundedPaginationMixin, SingleTableMixin,
     # programmes a second time, for a page object the template never uses).
     table_pagination = {"per_page": 25}
     CACHE_SECONDS = 60
+    KEPT_PARAMETERS = frozenset(CatalogueFilter.base_filters) | {"page", "per_page", "sort"}
 
     def get_queryset(self):
         return selectors.programme_list(now=timezone.now())
 
     def get(self, request, *args, **kwargs):
         self.bound_list_query(request)
-        if "eligible" in request.GET:
+        query = request.GET
+        if "eligible" in query or not all(
+            name in self.KEPT_PARAMETERS and len(query.getlist(name)) == 1 for name in query
+        ):
             catalogue = self.catalogue_html(request)
         else:
-            digest = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:32]
+            digest = hashlib.sha256(query.urlencode().encode()).hexdigest()[:32]
             key = f"catalogue:{selectors.catalogue_version()}:{digest}"
             catalogue = cached_html(
                 key, lambda: self.catalogue_html(request), seconds=self.CACHE_SECONDS

@@ -830,9 +830,9 @@ def bench_catalogue(
 ) -> dict:
     """The catalogue page, signed in as participants: the first page, the second, filters.
     The page is rendered once per query and kept for a minute (programmes.views), so this
-    mostly measures pages already kept. `uncached`: every request a query never asked
-    before (the same pages with a parameter that changes nothing but the cache key), so
-    each is rendered afresh: what a page costs when it is not kept."""
+    mostly measures pages already kept. `uncached`: the same pages, each request with a
+    parameter of its own that the catalogue does not know (`n=<i>`), so each is rendered
+    afresh and not kept: what a page costs when it is not kept."""
     pairs = [(p, path) for p in people[:200] for path in paths]
     random.Random(7).shuffle(pairs)
     if uncached:  # enough distinct queries that wrk never comes round to one again

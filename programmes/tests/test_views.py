@@ -222,6 +222,26 @@ def test_the_catalogue_page_is_kept_but_every_change_shows_on_the_next_request(c
     assert [t for t, _ in _catalogue_rows(client)] == ["Renamed"]
 
 
+def test_only_the_catalogue_s_own_queries_are_kept(client, make_user):
+    """A bookmark of the catalogue's own filters is kept; an address with a parameter it
+    does not know, or one given twice, is rendered each time and never fills the cache."""
+    SessionFactory()
+    client.force_login(make_user())
+    catalogue = reverse("programmes:catalogue")
+
+    def reads_programmes(address):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(address).status_code == 200
+        return any("programmes_programme" in q["sql"] for q in queries)
+
+    for address in (f"{catalogue}?q=Leadership&page=1", f"{catalogue}?q=Leadership&utm=x",
+                    f"{catalogue}?q=a&q=b"):  # fmt: skip
+        assert reads_programmes(address), address
+    assert not reads_programmes(f"{catalogue}?q=Leadership&page=1")
+    assert reads_programmes(f"{catalogue}?q=Leadership&utm=x")
+    assert reads_programmes(f"{catalogue}?q=a&q=b")
+
+
 def test_only_what_i_am_eligible_for_is_decided_for_each_person(client, make_user):
     open_to_all = SessionFactory().programme
     senior = SessionFactory(programme=ProgrammeFactory(eligible_bands=["9"])).programme
