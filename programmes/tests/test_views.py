@@ -213,13 +213,18 @@ def test_the_catalogue_page_is_kept_but_every_change_shows_on_the_next_request(c
     programme.title = "Renamed"
     programme.save()
     assert _catalogue_rows(client) == [("Renamed", day(now + timedelta(days=60)))]
-    ProgrammeFactory(title="Another", published=True)
+    another = ProgrammeFactory(title="Another", published=True)
     assert [t for t, _ in _catalogue_rows(client)] == ["Renamed", "Another"]
+    Session.objects.filter(pk=later.pk).update(programme=another)  # moved to another programme
+    assert _catalogue_rows(client) == [
+        ("Another", day(now + timedelta(days=60))),
+        ("Renamed", "—"),
+    ]
     programme.workstream.name = "Renamed workstream"
     programme.workstream.save()
     assert "Renamed workstream" in client.get(reverse("programmes:catalogue")).content.decode()
     Programme.objects.filter(title="Another").delete()
-    assert [t for t, _ in _catalogue_rows(client)] == ["Renamed"]
+    assert _catalogue_rows(client) == [("Renamed", "—")]
 
 
 def test_only_the_catalogue_s_own_queries_are_kept(client, make_user):
