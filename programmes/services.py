@@ -631,17 +631,37 @@ def _programme_of(booking: Booking) -> Programme:
     return booking.session.programme if booking.session_id else booking.cohort.programme
 
 
-def self_assessment_open(
-    *, stage: str, last_start: datetime | None, last_end: datetime | None, now: datetime
-) -> bool:
-    """Whether a stage of the self-assessment may be answered now, given the booking's last
-    date: "before" until that date has ended, "after" from its start (so on the last day,
-    both). The one rule for what My bookings offers and what is accepted."""
+def self_assessment_refusal(
+    *,
+    stage: str,
+    confirmed: bool,
+    assessed: bool,
+    answered: bool,
+    last_start: datetime | None,
+    last_end: datetime | None,
+    now: datetime,
+) -> str | None:
+    """Why this stage of a booking's self-assessment cannot be answered now, or None: the
+    one rule for what My bookings offers and what `self_assessment_submit` accepts. A
+    confirmed place on a programme with dimensions rates itself once "before" (until its
+    last date has ended) and once "after" (from that date's start; on the last day, both)."""
+    if not confirmed:
+        return "Only a confirmed place has a self-assessment."
+    if not assessed:
+        return "This programme has no self-assessment."
     if last_start is None or last_end is None:
-        return False
+        return "This booking has no dates."
     if stage == AssessmentAnswer.Stage.BEFORE:
-        return now < last_end
-    return stage == AssessmentAnswer.Stage.AFTER and now >= last_start
+        if now >= last_end:
+            return "The programme has finished: rate yourself as you are now."
+    elif stage == AssessmentAnswer.Stage.AFTER:
+        if now < last_start:
+            return "You can rate yourself again once you reach the last date."
+    else:
+        return "Unknown stage of the self-assessment."
+    if answered:
+        return "You have already rated yourself at this stage."
+    return None
 
 
 @transaction.atomic
@@ -651,25 +671,19 @@ def self_assessment_submit(
     """A participant rates themselves on each of the programme's dimensions: once before
     they start (until the last date has ended) and once they finish (from the last date)."""
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
-    if booking.status != Booking.Status.CONFIRMED:
-        raise ApplicationError("Only a confirmed place has a self-assessment.")
     dimensions = list(AssessmentDimension.objects.filter(programme=_programme_of(booking)))
-    if not dimensions:
-        raise ApplicationError("This programme has no self-assessment.")
     sessions = target_sessions(booking.target)
-    if not sessions:
-        raise ApplicationError("This booking has no dates.")
-    if stage not in AssessmentAnswer.Stage.values:
-        raise ApplicationError("Unknown stage of the self-assessment.")
-    last = sessions[-1]
-    if not self_assessment_open(
-        stage=stage, last_start=last.starts_at, last_end=last.ends_at, now=now
-    ):
-        if stage == AssessmentAnswer.Stage.BEFORE:
-            raise ApplicationError("The programme has finished: rate yourself as you are now.")
-        raise ApplicationError("You can rate yourself again once you reach the last date.")
-    if booking.assessment_answers.filter(stage=stage).exists():
-        raise ApplicationError("You have already rated yourself at this stage.")
+    reason = self_assessment_refusal(
+        stage=stage,
+        confirmed=booking.status == Booking.Status.CONFIRMED,
+        assessed=bool(dimensions),
+        answered=booking.assessment_answers.filter(stage=stage).exists(),
+        last_start=sessions[-1].starts_at if sessions else None,
+        last_end=sessions[-1].ends_at if sessions else None,
+        now=now,
+    )
+    if reason:
+        raise ApplicationError(reason)
     missing = [d.name for d in dimensions if ratings.get(d.pk) not in (1, 2, 3, 4, 5)]
     if missing:
         raise ApplicationError(f"Rate yourself from 1 to 5 on: {', '.join(missing)}.")

@@ -58,7 +58,8 @@ class CatalogueView(RoleRequiredMixin, BoundedPaginationMixin, SingleTableMixin,
     # programmes a second time, for a page object the template never uses).
     table_pagination = {"per_page": 25}
     CACHE_SECONDS = 60
-    KEPT_PARAMETERS = frozenset(CatalogueFilter.base_filters) | {"page", "per_page", "sort"}
+    # "Only what I am eligible for" (`eligible`) depends on who asks: never kept.
+    KEPT_PARAMETERS = {*CatalogueFilter.base_filters, "page", "per_page", "sort"} - {"eligible"}
 
     def get_queryset(self):
         return selectors.programme_list(now=timezone.now())
@@ -66,9 +67,8 @@ class CatalogueView(RoleRequiredMixin, BoundedPaginationMixin, SingleTableMixin,
     def get(self, request, *args, **kwargs):
         self.bound_list_query(request)
         query = request.GET
-        if "eligible" in query or not all(
-            name in self.KEPT_PARAMETERS and len(query.getlist(name)) == 1 for name in query
-        ):
+        if not all(name in self.KEPT_PARAMETERS and len(query.getlist(name)) == 1
+                   for name in query):  # fmt: skip
             catalogue = self.catalogue_html(request)
         else:
             digest = hashlib.sha256(query.urlencode().encode()).hexdigest()[:32]
@@ -245,16 +245,19 @@ class MyBookingsView(RoleRequiredMixin, TemplateView):
                 if b.session_id
                 else (b.last_start, b.last_end)
             )
-            is_open = {
-                stage: b.status == Booking.Status.CONFIRMED
-                and b.assessed
-                and services.self_assessment_open(
-                    stage=stage, last_start=last_start, last_end=last_end, now=now
+            b.ask_before, b.ask_after = (
+                services.self_assessment_refusal(
+                    stage=stage,
+                    confirmed=b.status == Booking.Status.CONFIRMED,
+                    assessed=b.assessed,
+                    answered=answered,
+                    last_start=last_start,
+                    last_end=last_end,
+                    now=now,
                 )
-                for stage in ("before", "after")
-            }
-            b.ask_before = is_open["before"] and not b.rated_before
-            b.ask_after = is_open["after"] and not b.rated_after
+                is None
+                for stage, answered in (("before", b.rated_before), ("after", b.rated_after))
+            )
         ctx.update(upcoming=upcoming, waiting=waiting, past=past)
         return ctx
 
