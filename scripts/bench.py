@@ -12,7 +12,8 @@
 3. Freshness: 10,000 booking changes (cancellations and attendance marked), then one sweep;
    the summary must then equal a raw recount.
 4. The year-in-review PDF, built as the Celery task builds it.
-5. Booking and the catalogue over HTTP against gunicorn (scripts/bench_http.py).
+5. Booking and the catalogue over HTTP against gunicorn (scripts/bench_http.py), and the
+   floor under booking: a signed-in POST that books nothing, on the same gunicorn setup.
 
 Prints a table and writes bench/results.json. Not part of `make test`.
 """
@@ -303,13 +304,13 @@ def main() -> int:
     if os.environ.get("BENCH_HTTP", "1") == "0":  # for working on the parts above
         results["http"] = {}
     else:
-        log("booking and catalogue over HTTP")
+        log("booking, the catalogue and the floor under booking over HTTP")
         (ROOT / "bench").mkdir(exist_ok=True)
         with (ROOT / "bench" / "gunicorn.log").open("w") as gunicorn_log:
             results["http"] = bench_http.run(log=gunicorn_log)
     for key in ("booking_rps", "booking_p95_ms", "overbooked_sessions", "hot_session_rps",
                 "catalogue_p95_ms", "catalogue_one_client_p95_ms",
-                "catalogue_uncached_one_client_p95_ms"):  # fmt: skip
+                "catalogue_uncached_one_client_p95_ms", "floor_rps", "floor_p95_ms"):  # fmt: skip
         results[key] = results["http"].get(key)
 
     out = ROOT / "bench" / "results.json"

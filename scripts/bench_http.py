@@ -16,7 +16,9 @@ the session is full) or, when refused, to the programme page. Afterwards the dat
 checked: no session may hold more places than its capacity, ever.
 
 Measured: booking spread over a few hundred sessions (`bench_booking`), all clients booking
-one session (`bench_hot_session`) and the catalogue page (`bench_catalogue`). Each reports
+one session (`bench_hot_session`), the catalogue page (`bench_catalogue`), and the floor
+under booking (`bench_floor`): the same clients' POSTs to a view that does only what every
+signed-in form POST does and books nothing (scripts/bench_floor). Each reports
 requests per second, latency percentiles, answers by status code and the CPU milliseconds
 each request cost gunicorn, PostgreSQL, wrk and everything else on the machine (from /proc),
 so a run on a shared machine shows itself (`foreign_cpu_pct`).
@@ -28,20 +30,23 @@ whatever the server does. `think_ms` makes each client pause between requests in
 Importable (`scripts/bench.py` does): call `configure(database_url=...)` once (it sets Django
 up in the calling process, production settings), then `run()` for everything, or the pieces:
 `participants_prepare`, `sessions_pick`, `Gunicorn`, `bench_booking`, `bench_hot_session`,
-`bench_catalogue`, `integrity_check`. `run()` returns a dict with, at the top level:
+`bench_catalogue`, `bench_floor`, `integrity_check`. `run()` returns a dict with, at the top level:
 booking_rps, booking_p50_ms, booking_p95_ms, booking_p99_ms, booking_errors (answers that were
 not 2xx/3xx, plus requests wrk got no answer to), booking_refused (redirects elsewhere than
 "My bookings"), overbooked_sessions (sessions with more bookings holding a place than their
 capacity), hot_session_rps, hot_session_p95_ms, catalogue_rps, catalogue_p50_ms,
 catalogue_p95_ms, catalogue_one_client_p95_ms (the same pages, one client at a time),
-catalogue_uncached_one_client_p95_ms (one client, every page rendered afresh), gunicorn
-(the configuration, e.g. "sync:4") and gunicorn_args; and the full measurements under
-"booking", "hot", "catalogue", "catalogue_one_client" and "catalogue_uncached_one_client".
+catalogue_uncached_one_client_p95_ms (one client, every page rendered afresh), floor_rps,
+floor_p95_ms, floor_errors (the floor's answers other than the redirect to My bookings),
+gunicorn (the configuration, e.g. "sync:4") and gunicorn_args; and the full measurements
+under "booking", "hot", "catalogue", "catalogue_one_client",
+"catalogue_uncached_one_client" and "floor".
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -819,6 +824,38 @@ def bench_hot_session(
                     mark=BOOKED_MARK, bookings=True)  # fmt: skip
 
 
+def bench_floor(
+    config: GunicornConfig,
+    people: list[Participant],
+    *,
+    seconds: float = 15,
+    connections: int = 50,
+    log=None,
+    app_root: str | Path | None = None,
+) -> dict:
+    """The floor under booking: the same clients POST to a view that does only what every
+    signed-in form POST does (scripts/bench_floor: session, user, roles, CSRF, the audit
+    context, a message, the redirect to My bookings) and books nothing, on a gunicorn of the
+    same configuration. No booking can be served faster than this on the machine."""
+    env = _bench_env()
+    floor_env = dataclasses.replace(env, extra={
+        **env.extra,
+        "DJANGO_SETTINGS_MODULE": "bench_floor.settings",
+        "PYTHONPATH": os.pathsep.join(
+            [str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH", "")]
+        ),
+    })  # fmt: skip
+    lines = [
+        f"POST\t/bench-floor/\t{p.cookie}\t{urlencode({'csrfmiddlewaretoken': p.csrf_token})}"
+        for p in people[:1000]
+    ]
+    with Gunicorn(config, floor_env, log=log, app_root=app_root) as server:
+        wrk_run(base=server.base, lines=lines, seconds=3, connections=connections,
+                mark=BOOKED_MARK)  # fmt: skip
+        return _measure(server, people, lines, seconds=seconds, connections=connections,
+                        mark=BOOKED_MARK, bookings=False)  # fmt: skip
+
+
 def bench_catalogue(
     server: Gunicorn,
     people: list[Participant],
@@ -862,6 +899,7 @@ def run(
     catalogue: bool = True,
     catalogue_seconds: float = 15,
     catalogue_connections: int = 10,
+    floor: bool = True,
     tag: str = "p",
     app_root: str | Path | None = None,
     log=None,
@@ -917,6 +955,11 @@ def run(
                 report["catalogue_uncached_one_client"] = bench_catalogue(
                     server, participants, seconds=catalogue_seconds, connections=1, uncached=True
                 )
+        if floor:
+            report["floor"] = bench_floor(
+                config, participants, seconds=catalogue_seconds, connections=connections,
+                log=log, app_root=app_root,
+            )  # fmt: skip
     finally:
         _drain_celery_queue(env)
     report.update(integrity_check())
@@ -943,6 +986,14 @@ def run(
             catalogue_p95_ms=report["catalogue"]["p95_ms"],
             catalogue_one_client_p95_ms=report["catalogue_one_client"]["p95_ms"],
             catalogue_uncached_one_client_p95_ms=report["catalogue_uncached_one_client"]["p95_ms"],
+        )
+    if floor:
+        report.update(
+            floor_rps=report["floor"]["rps"],
+            floor_p95_ms=report["floor"]["p95_ms"],
+            floor_errors=report["floor"]["errors"]
+            + sum(report["floor"]["socket_errors"].values())
+            + report["floor"]["redirect_other"],
         )
     return report
 
@@ -1076,6 +1127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=300)
     parser.add_argument("--no-hot", action="store_true")
     parser.add_argument("--no-catalogue", action="store_true")
+    parser.add_argument("--no-floor", action="store_true")
     parser.add_argument("--catalogue-seconds", type=float, default=15)
     parser.add_argument("--tag", default="p", help="which set of bench participants to use")
     parser.add_argument("--app-root", type=Path, help="serve this checkout (a baseline, say)")
@@ -1110,6 +1162,7 @@ def main(argv: list[str] | None = None) -> int:
             sessions=args.sessions,
             hot=not args.no_hot,
             catalogue=not args.no_catalogue,
+            floor=not args.no_floor,
             catalogue_seconds=args.catalogue_seconds,
             tag=args.tag,
             app_root=args.app_root,
