@@ -1920,12 +1920,13 @@ def _talent(world: _World, people: _People, text: _Text, ids: _Ids) -> Iterator[
     )
     yield _Batch(
         "talentpools_schemeparticipant",
-        ("id", "cohort_id", "person_id", "target_role", "status", "left_on", "coach", "mentor",
-         "sponsor", "action_learning_facilitator", "outcome", "outcome_on", "outcome_role",
-         "outcome_organisation"),
+        ("id", "cohort_id", "person_id", "system_id", "target_role", "status", "left_on",
+         "coach", "mentor", "sponsor", "action_learning_facilitator", "outcome", "outcome_on",
+         "outcome_role", "outcome_organisation"),
         text.rows([
             text.num(ids.first("talentpools_schemeparticipant") + np.arange(np_)),
             text.num(cohort_ids[owner]), text.num(user0 + person),
+            text.num(world.systems[people.system[person]]),
             text.pick(ROLE_FAMILIES, rng.integers(0, len(ROLE_FAMILIES), np_)),
             text.pick(["active", "completed", "withdrew"], p_status), text.dates_(p_left),
             text.same(""), text.same(""), text.same(""), text.same(""),

@@ -101,6 +101,12 @@ class ParticipantForm(forms.ModelForm):
             )
         return data
 
+    def save(self, commit=True):
+        # The place keeps the system the person works in when given it (or moved onto it).
+        if self.instance._state.adding or "person" in self.changed_data:
+            self.instance.system = services.scheme_place_system(person=self.instance.person)
+        return super().save(commit)
+
 
 class ParticipantInline(admin.TabularInline):
     model = SchemeParticipant
@@ -135,6 +141,7 @@ class SchemeParticipantAdmin(SchemeScopedAdmin):
     list_select_related = ["person", "cohort"]
     search_fields = ["person__email", "person__last_name"]
     raw_id_fields = ["person"]
+    readonly_fields = ["system"]
     inlines = [MilestoneInline]
 
 

@@ -43,6 +43,7 @@ from .models import (
     Vacancy,
     WorkforceBaseline,
 )
+from .services import scheme_place_system
 
 BASELINE = {
     Dimension.ETHNIC_GROUP: {
@@ -195,7 +196,8 @@ def load(context: dict) -> None:
     for n, person in enumerate(people[:12]):
         outcome = Outcome.APPOINTED if n < 3 else ""
         p = SchemeParticipant.objects.create(
-            cohort=edp, person=person, target_role=rng.choice(families),
+            cohort=edp, person=person, system=scheme_place_system(person=person),
+            target_role=rng.choice(families),
             outcome=outcome, outcome_on=today - timedelta(days=30 * n + 10) if outcome else None,
             outcome_role="Director of Nursing" if outcome else "",
             outcome_organisation=str(rng.choice(organisations)) if outcome else "",
@@ -210,7 +212,8 @@ def load(context: dict) -> None:
     for n, person in enumerate(people[12:22]):
         outcome = [Outcome.NEW_ROLE, Outcome.PROMOTION, ""][n % 3]
         SchemeParticipant.objects.create(
-            cohort=hps, person=person, coach=f"Coach {n + 1}", mentor=f"Mentor {n + 1}",
+            cohort=hps, person=person, system=scheme_place_system(person=person),
+            coach=f"Coach {n + 1}", mentor=f"Mentor {n + 1}",
             sponsor="Director of Workforce", action_learning_facilitator="Jo Bennett",
             status=ParticipantStatus.WITHDREW if n == 9 else ParticipantStatus.ACTIVE,
             left_on=today - timedelta(days=90) if n == 9 else None,

@@ -287,6 +287,12 @@ class SchemeParticipant(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scheme_places"
     )
+    # Where the person worked when given the place (their organisation's system), as pool
+    # memberships and nominations keep it: the year in review counts the place there, so a
+    # later move does not rewrite past years. None for someone without a workplace.
+    system = models.ForeignKey(
+        IntegratedCareSystem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     target_role = models.CharField(
         "target profession", max_length=20, choices=RoleFamily.choices, blank=True
     )

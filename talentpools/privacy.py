@@ -51,7 +51,7 @@ def export(user) -> dict:
         ),
         "schemes": list(
             SchemeParticipant.objects.filter(person=user).values(
-                "cohort__scheme", "cohort__name", "status", "outcome", "outcome_on"
+                "cohort__scheme", "cohort__name", "system__name", "status", "outcome", "outcome_on"
             )
         ),
         "gmts": list(

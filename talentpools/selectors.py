@@ -249,8 +249,8 @@ def pool_members(*, on: date, pool: str = Pool.ASPIRANT_DIRECTORS) -> QuerySet[P
 # The year in review's talent figures in one statement, one row per part: the aspirant
 # director pool's movements, nominations by route and decision, EDP and HPS participants of
 # cohorts running in the period, and GMTS trainees active (by specialism, host organisation
-# type and system) and completing. With a region: pool and nominations by the system
-# recorded on them, participants by their organisation, trainees by their host.
+# type and system) and completing. With a region: pool, nominations and scheme places by
+# the system recorded on them, trainees by their host.
 _IN_REGION = "(%(region)s::int IS NULL OR {}.region_id = %(region)s::int)"
 _FIGURES_SQL = f"""
 SELECT * FROM (
@@ -277,9 +277,7 @@ SELECT 'scheme', c.scheme, NULL, COUNT(*),
                        AND p.outcome_on BETWEEN %(start)s AND %(end)s), 0, 0
 FROM talentpools_schemeparticipant p
 JOIN talentpools_schemecohort c ON c.id = p.cohort_id
-LEFT JOIN directory_profile pr ON %(region)s::int IS NOT NULL AND pr.user_id = p.person_id
-LEFT JOIN directory_organisation o ON o.id = pr.organisation_id
-LEFT JOIN directory_integratedcaresystem ics ON ics.id = o.system_id
+LEFT JOIN directory_integratedcaresystem ics ON ics.id = p.system_id
 WHERE c.starts_on <= %(end)s AND c.ends_on >= %(start)s
   AND (p.left_on IS NULL OR p.left_on >= %(start)s) AND {_IN_REGION.format("ics")}
 GROUP BY c.scheme
@@ -310,9 +308,9 @@ ORDER BY part, name
 
 def figures(*, start: date, end: date, region_id: int | None = None) -> dict:
     """The talent figures of the year in review for the period start..end (inclusive); with
-    `region_id`, of that region's systems (pool and nominations by the system recorded on
-    them, scheme participants by their organisation, trainees by their host). One
-    statement, whatever the number of people."""
+    `region_id`, of that region's systems (pool members, nominations and scheme places by
+    the system recorded on them, trainees by their host). One statement, whatever the
+    number of people."""
     with connection.cursor() as cursor:
         cursor.execute(
             _FIGURES_SQL,

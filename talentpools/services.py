@@ -447,6 +447,13 @@ def scheme_cohort_validate(*, scheme: str, starts_on: date, ends_on: date) -> No
         raise ApplicationError(f"A cohort of this scheme runs {span}.")
 
 
+def scheme_place_system(*, person: User) -> IntegratedCareSystem | None:
+    """The system a scheme place is counted in: the one the person works in when given the
+    place (or moved onto it). None for someone without a workplace."""
+    organisation = getattr(getattr(person, "profile", None), "organisation", None)
+    return organisation.system if organisation is not None else None
+
+
 def scheme_participant_validate(*, cohort: SchemeCohort, person: User) -> None:
     """The High Potential Scheme is for staff on bands 8a to 8d."""
     if cohort.scheme == "hps":

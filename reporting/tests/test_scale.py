@@ -129,6 +129,19 @@ def test_every_year_has_sessions_and_bookings_in_each_region(generated):
             assert sessions > 0 and bookings > 0, (region, year)
 
 
+def test_scheme_places_and_pool_members_record_where_the_person_works(generated):
+    """What the talent figures count a region by: on generated data every scheme place and
+    pool membership carries the system of the person's organisation."""
+    for table, person in (("talentpools_schemeparticipant", "person_id"),
+                          ("talentpools_poolmembership", "member_id")):  # fmt: skip
+        total, matching = fetch(
+            f"""SELECT count(*), count(*) FILTER (WHERE o.system_id = t.system_id)
+                FROM {table} t JOIN directory_profile pr ON pr.user_id = t.{person}
+                JOIN directory_organisation o ON o.id = pr.organisation_id"""  # noqa: S608
+        )[0]
+        assert total > 0 and matching == total, table
+
+
 def test_constraints_and_indexes_are_all_back(generated):
     (constraints, indexes), _ = generated
     after_constraints, after_indexes = schema()

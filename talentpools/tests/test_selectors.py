@@ -12,7 +12,7 @@ from talentportal.directory.models import (
 )
 from talentportal.directory.tests.factories import OrganisationFactory, UserFactory
 
-from .. import selectors
+from .. import selectors, services
 from ..models import (
     Nomination,
     NominationWindow,
@@ -227,8 +227,9 @@ def test_figures_for_a_financial_year(make_user):
 
 
 def test_a_regions_figures_count_what_lies_in_its_systems():
-    """Pool members by the system recorded on them, scheme participants by where they work
-    (nobody's region without a workplace), trainees by their host; the nation counts all."""
+    """Pool members and scheme places by the system recorded on them (where the person
+    worked when given them: nobody's region without a workplace), trainees by their host;
+    the nation counts all."""
     start, end = date(2022, 4, 1), date(2023, 3, 31)
     midlands = IntegratedCareSystem.objects.get(name="Black Country")
     london = IntegratedCareSystem.objects.create(
@@ -243,9 +244,14 @@ def test_a_regions_figures_count_what_lies_in_its_systems():
     )
     nowhere = UserFactory()
     Profile.objects.filter(user=nowhere).delete()
+    nowhere = User.objects.get(pk=nowhere.pk)  # without the profile it had in memory
+    moved = UserFactory(profile__organisation=here)
     for person in (UserFactory(profile__organisation=here), nowhere,
-                   UserFactory(profile__organisation=there)):  # fmt: skip
-        SchemeParticipant.objects.create(cohort=cohort, person=person)
+                   UserFactory(profile__organisation=there), moved):  # fmt: skip
+        SchemeParticipant.objects.create(
+            cohort=cohort, person=person, system=services.scheme_place_system(person=person)
+        )
+    Profile.objects.filter(user=moved).update(organisation=there)  # after the place was given
     for host in (here, there, there):
         Trainee.objects.create(person=UserFactory(), intake=date(2022, 9, 1),
                                specialism="finance", host_organisation=host)  # fmt: skip
@@ -254,8 +260,8 @@ def test_a_regions_figures_count_what_lies_in_its_systems():
         f = selectors.figures(start=start, end=end, region_id=region_id)
         return f["aspirant_pool_end"], f["edp"]["participants"], f["gmts"]["active"]
 
-    assert counts(midlands.region_id) == (2, 1, 1)
+    assert counts(midlands.region_id) == (2, 2, 1)
     assert counts(london.region_id) == (1, 1, 2)
-    assert counts(None) == (3, 3, 3)
+    assert counts(None) == (3, 4, 3)
     london_systems = selectors.figures(start=start, end=end, region_id=london.region_id)
     assert london_systems["gmts"]["by_system"] == [{"name": "North Central London", "trainees": 2}]

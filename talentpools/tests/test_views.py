@@ -369,3 +369,47 @@ def test_the_admin_keeps_scheme_rules(client, make_user):
     })  # fmt: skip
     assert "for bands 8a to 8d" in response.content.decode()
     assert not hps.participants.exists()
+
+
+def test_a_scheme_place_keeps_the_system_the_person_worked_in(client, make_user):
+    """Given in the admin, on its own page or in the cohort's list, a place records the
+    system the person works in then. A later move of job leaves it; a change of person on
+    the place takes the new person's."""
+    client.force_login(make_user(Role.SYSTEM_ADMIN))
+    edp = SchemeCohort.objects.create(
+        scheme="edp", name="E", starts_on=date(2025, 4, 1), ends_on=date(2026, 6, 1)
+    )
+    black_country = IntegratedCareSystem.objects.get(name="Black Country")
+    birmingham = IntegratedCareSystem.objects.get(name="Birmingham and Solihull")
+    here, there = OrganisationFactory(system=black_country), OrganisationFactory(system=birmingham)
+    person = make_user(profile__organisation=here)
+    place = {"cohort": edp.pk, "person": person.pk, "status": "active",
+             "milestones-TOTAL_FORMS": 0, "milestones-INITIAL_FORMS": 0}  # fmt: skip
+    assert client.post(reverse("admin:talentpools_schemeparticipant_add"), place).status_code == 302
+    given = edp.participants.get()
+    assert given.system == black_country
+
+    person.profile.organisation = there
+    person.profile.save()
+    change = reverse("admin:talentpools_schemeparticipant_change", args=[given.pk])
+    assert client.post(change, {**place, "outcome": ""}).status_code == 302
+    given.refresh_from_db()
+    assert given.system == black_country
+
+    coventry = IntegratedCareSystem.objects.get(name="Coventry and Warwickshire")
+    newcomer = make_user(profile__organisation=there)
+    replacement = make_user(profile__organisation=OrganisationFactory(system=coventry))
+    cohort_page = {
+        "scheme": "edp", "name": "E", "starts_on": "2025-04-01", "ends_on": "2026-06-01",
+        "participants-TOTAL_FORMS": 2, "participants-INITIAL_FORMS": 1,
+        "participants-0-id": given.pk, "participants-0-cohort": edp.pk,
+        "participants-0-person": replacement.pk, "participants-0-status": "active",
+        "participants-1-cohort": edp.pk, "participants-1-person": newcomer.pk,
+        "participants-1-status": "active",
+    }  # fmt: skip
+    answer = client.post(
+        reverse("admin:talentpools_schemecohort_change", args=[edp.pk]), cohort_page
+    )
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    assert edp.participants.get(person=newcomer).system == birmingham
+    assert edp.participants.get(pk=given.pk).system == coventry
