@@ -102,9 +102,9 @@ class ParticipantForm(forms.ModelForm):
         return data
 
     def save(self, commit=True):
-        # The place keeps the system the person works in when given it (or moved onto it).
-        if self.instance._state.adding or "person" in self.changed_data:
-            self.instance.system = services.scheme_place_system(person=self.instance.person)
+        services.scheme_place_record_system(
+            participant=self.instance, person_changed="person" in self.changed_data
+        )
         return super().save(commit)
 
 

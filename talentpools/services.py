@@ -27,6 +27,7 @@ from .models import (
     Post,
     Route,
     SchemeCohort,
+    SchemeParticipant,
     SeniorPost,
     Successor,
     SuccessorReadiness,
@@ -450,8 +451,15 @@ def scheme_cohort_validate(*, scheme: str, starts_on: date, ends_on: date) -> No
 def scheme_place_system(*, person: User) -> IntegratedCareSystem | None:
     """The system a scheme place is counted in: the one the person works in when given the
     place (or moved onto it). None for someone without a workplace."""
-    organisation = getattr(getattr(person, "profile", None), "organisation", None)
+    organisation = _organisation_of(person)
     return organisation.system if organisation is not None else None
+
+
+def scheme_place_record_system(*, participant: SchemeParticipant, person_changed: bool) -> None:
+    """Before a place is saved (the caller saves it): a new place, or one moved onto another
+    person, records the system that person works in now; any other edit keeps it."""
+    if participant._state.adding or person_changed:
+        participant.system = scheme_place_system(person=participant.person)
 
 
 def scheme_participant_validate(*, cohort: SchemeCohort, person: User) -> None:
