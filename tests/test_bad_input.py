@@ -154,3 +154,60 @@ def test_sorting_by_anything_but_a_column_is_ignored(staff_client):
         warnings.simplefilter("error")
         response = staff_client.get(reverse("directory:organisation_list"), {"sort": "type.code.x"})
     assert response.status_code == 200
+
+
+# Spreadsheet exports: numbers stay numbers; formulas are neutralised ---------------------
+
+
+def test_the_annual_csv_keeps_negative_figures_as_numbers_and_neutralises_formulas(
+    staff_client,
+):
+    url = reverse("reporting:edit", args=[2022])
+    for name, value in (("Budget change", "-1"), ('=HYPERLINK("http://x")', "3")):
+        response = staff_client.post(
+            url, {"figure-name": name, "figure-value": value, "figure-source": "-Finance"}
+        )
+        assert response.status_code in (200, 302)
+    csv_text = staff_client.get(reverse("reporting:annual_data", args=[2022, "csv"])).content
+    rows = list(__import__("csv").reader(csv_text.decode().splitlines()))
+    entered = {row[1]: row for row in rows if row[0] == "entered"}
+    assert entered["Budget change"] == ["entered", "Budget change", "'-Finance", "-1.0"]
+    assert entered['\'=HYPERLINK("http://x")'][3] == "3.0"
+
+
+def test_the_register_export_keeps_plain_numbers_and_neutralises_formulas(staff_client):
+    from openpyxl import load_workbook
+
+    from programmes.models import Booking, RegisterEntry
+    from programmes.tests.factories import SessionFactory
+    from talentportal.directory.tests.factories import OrganisationFactory, UserFactory
+
+    session = SessionFactory()
+    for organisation in ("-42", "=cmd|' /C calc'!A0", "+44 unit", "@SUM(A1)"):
+        booking = Booking.objects.create(
+            person=UserFactory(), session=session, status="confirmed", created_at=session.starts_at,
+            organisation=OrganisationFactory(name=organisation),
+        )  # fmt: skip
+        RegisterEntry.objects.create(booking=booking, session=session)
+    response = staff_client.get(reverse("programmes:register_export", args=[session.pk, "csv"]))
+    organisations = {line.split(",")[2] for line in response.content.decode().splitlines()[1:]}
+    assert organisations == {"-42", "'=cmd|' /C calc'!A0", "'+44 unit", "'@SUM(A1)"}
+    xlsx = staff_client.get(reverse("programmes:register_export", args=[session.pk, "xlsx"]))
+    sheet = load_workbook(__import__("io").BytesIO(xlsx.content)).active
+    cells = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert cells == organisations  # and none of them is a formula in the workbook
+
+
+def test_spreadsheet_safe_leaves_numbers_and_guards_text():
+    from decimal import Decimal
+
+    from talentportal.core.tables import spreadsheet_safe
+
+    for number in (-1, -1.5, Decimal("-2.50"), 0, 12):
+        assert spreadsheet_safe(number) == number
+    for text in ("-1", "-1.0", "+3", "-.5", "-1e3"):
+        assert spreadsheet_safe(text) == text
+    for text in ("-1+1", "=1", "-A1", "@x", "\t=1", "\r=1", "+", "-", "-inf", "-٣"):
+        assert spreadsheet_safe(text) == "'" + text
+    assert spreadsheet_safe(float("-inf")) == "'-inf"
+    assert spreadsheet_safe(None) == ""

@@ -1,12 +1,22 @@
 """Helpers for list pages and exports shared by every app."""
 
+import re
+from decimal import Decimal
+
 PAGE_SIZES = {25, 50, 100}
+# A plain number as a spreadsheet reads one: an optional sign, digits with an optional
+# decimal point, an optional exponent. Nothing else ("-inf", "-1+2", "-A1") passes.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
-def spreadsheet_safe(value) -> str:
-    """A cell that Excel or LibreOffice will show as text, never run as a formula."""
+def spreadsheet_safe(value) -> str | int | float | Decimal:
+    """A cell that Excel or LibreOffice will never run as a formula: text starting with
+    = + - @, a tab or a carriage return gets a leading apostrophe (shown as text). A
+    number, or text that is a plain number, is left as it is, so -1.5 stays a number."""
+    if isinstance(value, int | float | Decimal) and _PLAIN_NUMBER.fullmatch(str(value)):
+        return value
     text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
 
