@@ -19,7 +19,7 @@ from talentportal.core.import_views import RecordsImportView
 from talentportal.core.tables import BoundedPaginationMixin, spreadsheet_safe
 from talentportal.core.views import parse_id
 from talentportal.directory.models import EqualityMonitoring, Role
-from talentportal.directory.permissions import RoleRequiredMixin, has_role
+from talentportal.directory.permissions import ACADEMY_TEAM, RoleRequiredMixin, has_role
 
 from . import selectors, services
 from .emails import calendar_for
@@ -164,8 +164,17 @@ class BookView(RoleRequiredMixin, View):
             },
         )
 
-    def get(self, request, kind, pk):
+    def _target(self, request, kind, pk):
+        """What is to be booked; an unpublished programme's session or cohort is not there
+        for anyone but the academy team (as in the catalogue), so its title never shows."""
         target = _target(kind, pk)
+        programme = target if isinstance(target, Programme) else target.programme
+        if not programme.published and not has_role(request.user, *ACADEMY_TEAM):
+            raise Http404
+        return target
+
+    def get(self, request, kind, pk):
+        target = self._target(request, kind, pk)
         if isinstance(target, Programme):
             return self._render(request, target, BookingForm(initial=self._initial(request.user)))
         refusal = services.booking_refusal(target=target, person=request.user, now=timezone.now())
@@ -174,7 +183,7 @@ class BookView(RoleRequiredMixin, View):
         )
 
     def post(self, request, kind, pk):
-        target = _target(kind, pk)
+        target = self._target(request, kind, pk)
         form = BookingForm(request.POST)
         if not form.is_valid():
             return self._render(request, target, form)

@@ -466,3 +466,26 @@ def test_the_programme_page_does_not_query_per_cohort(
             client.get(reverse("programmes:programme_detail", args=[programme.slug])).status_code
             == 200
         )
+
+
+@pytest.mark.parametrize("kind", ["session", "cohort"])
+def test_an_unpublished_programme_is_not_there_to_book_for_anyone_but_the_academy_team(
+    client, make_user, kind
+):
+    programme = ProgrammeFactory(title="Secret Board Pathway", published=False)
+    target = (
+        SessionFactory(programme=programme) if kind == "session"
+        else CohortFactory(programme=programme)
+    )  # fmt: skip
+    url = reverse("programmes:book", args=[kind, target.pk])
+    answer = {"ethnic_category": "Z", "disability": "no", "sex": "male"}
+    for role in ("participant", "coach", "report_team"):
+        client.force_login(make_user(*ROLES[role]))
+        for response in (client.get(url), client.post(url, answer)):
+            assert response.status_code == 404, role
+            assert "Secret Board Pathway" not in response.content.decode()
+    assert not Booking.objects.exists()
+    for role in ADMINS:
+        client.force_login(make_user(*ROLES[role]))
+        response = client.get(url)
+        assert response.status_code == 200 and "Secret Board Pathway" in response.content.decode()
