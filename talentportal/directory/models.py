@@ -436,3 +436,17 @@ class PersonalDataExport(models.Model):
 
     def __str__(self) -> str:
         return f"Export of {self.subject_id} by {self.exported_by_id}"
+
+
+class EqualitySnapshot(models.Model):
+    """An equality breakdown of a live group (a pool, a cohort, a programme's reach) as
+    published: taken by the scheduled refresh at most once per `EQUALITY_SNAPSHOT_DAYS`, so
+    one person joining never shows on its own the moment it happens. `data` holds only the
+    published (suppressed, rounded, perturbed) figures, never the true counts."""
+
+    key = models.CharField(max_length=120, unique=True)
+    taken_at = models.DateTimeField()
+    data = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"{self.key} at {self.taken_at:%Y-%m-%d %H:%M}"
