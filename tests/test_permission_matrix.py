@@ -188,7 +188,7 @@ MATRIX = {
     "directory:my_data": "in ok ok ok ok ok ok ok ok ok ok ok",
     "directory:organisation_import": "in no no no no no no no no no ok no",
     "directory:organisation_list": "in no no no ok ok ok ok ok ok ok no",
-    "directory:person_data": "in no no no no no no no no no ok no",
+    "directory:person_data": "in no no no no no no no no no po no",
     "directory:person_list": "in no no no no ok ok ok no no ok no",
     "directory:person_roles": "in no no no no no no no no no ok no",
     "directory:profile": "in ok ok ok ok ok ok ok ok ok ok ok",

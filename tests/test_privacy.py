@@ -81,10 +81,10 @@ def test_a_person_downloads_their_own_data(client, person):
 def test_an_administrators_export_of_someone_is_recorded(client, make_user, person):
     admin = make_user(Role.SYSTEM_ADMIN)
     client.force_login(admin)
-    assert client.get(reverse("directory:person_data", args=[person.pk])).status_code == 200
+    assert client.post(reverse("directory:person_data", args=[person.pk])).status_code == 200
     assert PersonalDataExport.objects.filter(subject=person, exported_by=admin).exists()
     client.force_login(make_user(Role.PROGRAMME_ADMIN))
-    assert client.get(reverse("directory:person_data", args=[person.pk])).status_code == 403
+    assert client.post(reverse("directory:person_data", args=[person.pk])).status_code == 403
 
 
 def test_erasure_keeps_past_figures_and_removes_the_person_and_their_words(

@@ -263,11 +263,13 @@ class ErasureListView(RoleRequiredMixin, View):
 
 
 class PersonDataView(RoleRequiredMixin, View):
-    """A system administrator's export of one person's data (two factors, recorded)."""
+    """A system administrator's export of one person's data (two factors, recorded). The
+    export is recorded, so it is asked for by POST (a button on the person's page): a GET,
+    a prefetch or a crawled link, answers 405 and records nothing."""
 
     required_roles = {Role.SYSTEM_ADMIN}
 
-    def get(self, request, pk):
+    def post(self, request, pk):
         person = get_object_or_404(User, pk=pk)
         data = services.personal_data_export(subject=person, by=request.user, now=timezone.now())
         return _json_download(data, f"person-{person.pk}.json")

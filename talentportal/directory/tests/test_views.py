@@ -44,7 +44,9 @@ def test_role_url_matrix(client_as, role, url_name):
     kwargs = (
         {"pk": target.pk} if url_name in ("directory:person_roles", "directory:person_data") else {}
     )
-    response = client.get(reverse(url_name, kwargs=kwargs))
+    # The export of someone's data is recorded, so it is asked for by POST only.
+    method = client.post if url_name == "directory:person_data" else client.get
+    response = method(reverse(url_name, kwargs=kwargs))
     assert_answer(response, role, MATRIX[url_name])
 
 
@@ -248,3 +250,24 @@ def test_the_admin_site_is_linked_beside_the_account_links_for_its_users(client_
     page = client.get("/").content.decode()
     linked = f'href="{reverse("admin:index")}"' in page
     assert linked == (role in {"system_admin", "programme_admin", "scheme_manager"})
+
+
+def test_a_get_of_someones_data_records_nothing_and_a_post_records_one_export(client, make_user):
+    from talentportal.directory.models import PersonalDataExport
+
+    admin, person = make_user(Role.SYSTEM_ADMIN), UserFactory()
+    client.force_login(admin)
+    url = reverse("directory:person_data", args=[person.pk])
+    assert client.get(url).status_code == 405
+    assert client.head(url).status_code == 405
+    assert not PersonalDataExport.objects.exists()
+    page = client.get(reverse("directory:person_roles", args=[person.pk])).content.decode()
+    assert f'<form method="post" action="{url}">' in page and "Download their data" in page
+    response = client.post(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="person-{person.pk}.json"'
+    assert response.json()["directory"]["email"] == person.email
+    assert list(PersonalDataExport.objects.values_list("subject", "exported_by")) == [
+        (person.pk, admin.pk)
+    ]
+
