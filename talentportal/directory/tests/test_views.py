@@ -270,4 +270,3 @@ def test_a_get_of_someones_data_records_nothing_and_a_post_records_one_export(cl
     assert list(PersonalDataExport.objects.values_list("subject", "exported_by")) == [
         (person.pk, admin.pk)
     ]
-
