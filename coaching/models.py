@@ -16,6 +16,7 @@ from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from talentportal.core.storage import random_name
 from talentportal.core.triggers import log_changes
 from talentportal.directory.models import OrganisationType, User
 
@@ -117,10 +118,7 @@ class Practitioner(models.Model):
 
 def _evidence_path(instance, filename: str) -> str:
     """A random name: evidence is never found by guessing, and never served directly."""
-    import uuid
-    from pathlib import Path
-
-    return f"coaching/evidence/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    return random_name("coaching/evidence", filename)
 
 
 def _evidence_size(upload) -> None:

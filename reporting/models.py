@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from talentportal.core.storage import random_name
 from talentportal.directory.models import Region
 
 SHARE = [MinValueValidator(0), MaxValueValidator(100)]
@@ -81,6 +82,12 @@ class EnteredFigure(models.Model):
         return f"{self.name}: {self.value}"
 
 
+def _report_path(instance, filename: str) -> str:
+    """A random name, as coaching evidence has: the download's own name (`filename`) is
+    given by the file view, so the stored one says nothing and cannot be guessed."""
+    return random_name("reports", filename)
+
+
 class ReportFile(models.Model):
     """A PDF built by Celery, kept with the figures (JSON snapshot) it was built from: a
     year in review, or the impact report of a programme or one of its cohorts."""
@@ -113,7 +120,7 @@ class ReportFile(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     snapshot = models.JSONField(null=True, blank=True)
-    pdf = models.FileField(upload_to="reports/", blank=True)
+    pdf = models.FileField(upload_to=_report_path, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
 

@@ -1,5 +1,4 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,8 +18,5 @@ urlpatterns = [
     path("reporting/", include("reporting.urls")),
     path("", include("talentportal.directory.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Stored files (coaching evidence, report PDFs) are never served from MEDIA_URL, not even
+# under DEBUG: each is downloaded only through its app's view, which checks who may have it.

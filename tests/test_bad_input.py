@@ -211,3 +211,111 @@ def test_spreadsheet_safe_leaves_numbers_and_guards_text():
         assert spreadsheet_safe(text) == "'" + text
     assert spreadsheet_safe(float("-inf")) == "'-inf"
     assert spreadsheet_safe(None) == ""
+
+
+# Stored files: never served from MEDIA_URL, in any setting ------------------------------
+
+
+@pytest.fixture
+def debug_urls(settings):
+    """The URLconf as `make run` builds it (DEBUG on), put back as it was afterwards."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import talentportal.urls
+
+    settings.DEBUG = True
+    importlib.reload(talentportal.urls)
+    clear_url_caches()
+    yield
+    settings.DEBUG = False
+    importlib.reload(talentportal.urls)
+    clear_url_caches()
+
+
+def test_stored_files_are_served_only_through_views_that_check_access(
+    debug_urls, client, make_user
+):
+    import re
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from coaching.tests.factories import practitioner
+    from reporting import selectors, services
+    from reporting.models import ReportFile
+
+    review = services.review_ensure(year=2025, region=selectors.default_region())
+    report = ReportFile.objects.create(review=review, requested_at=timezone.now())
+    report = services.pdf_render(file_id=report.pk, now_func=timezone.now)
+    assert report.status == "ready"
+    # A random name: nothing in it to guess (not the year, the id or the download's name).
+    assert re.fullmatch(r"reports/[0-9a-f]{32}\.pdf", report.pdf.name), report.pdf.name
+    qualification = practitioner(make_user()).qualifications.create(
+        body="EMCC", level="Senior", awarded_on=date(2020, 1, 1)
+    )
+    qualification.evidence.save("certificate.pdf", ContentFile(b"%PDF-1.4 evidence"))
+    stored = [
+        f"/media/{report.pdf.name}",
+        f"/media/reports/{report.filename}",  # the name a PDF used to be stored under
+        f"/media/{qualification.evidence.name}",
+        "/media/reports/",
+    ]
+    try:
+        for who in ("anonymous", "participant", "report_team"):
+            if who != "anonymous":
+                client.force_login(make_user(*([Role.REPORT_TEAM] if who == "report_team" else [])))
+            for url in stored:
+                response = client.get(url)
+                assert response.status_code in (302, 404), (who, url, response.status_code)
+                assert b"%PDF" not in response.content
+            download = client.get(reverse("reporting:file", args=[report.pk]))
+            if who == "anonymous":
+                assert download.status_code == 302
+                assert download.url.startswith(reverse("account_login"))
+            elif who == "participant":
+                assert download.status_code == 403
+            else:  # a reporter downloads it through the view, under its readable name
+                assert download.status_code == 200
+                assert b"".join(download.streaming_content).startswith(b"%PDF")
+                assert report.filename in download["Content-Disposition"]
+    finally:
+        report.pdf.delete()
+        qualification.evidence.delete()
+
+
+def test_the_migration_gives_report_pdfs_stored_under_guessable_names_a_random_one(
+    django_capture_on_commit_callbacks,
+):
+    import importlib
+    import re
+
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from reporting import selectors, services
+    from reporting.models import ReportFile
+
+    migration = importlib.import_module("reporting.migrations.0004_report_file_random_names")
+    review = services.review_ensure(year=2024, region=selectors.default_region())
+    report = ReportFile.objects.create(review=review, requested_at=timezone.now(), status="ready")
+    old = default_storage.save(f"reports/{report.filename}", ContentFile(b"%PDF-1.7 old"))
+    ReportFile.objects.filter(pk=report.pk).update(pdf=old)
+    missing = ReportFile.objects.create(
+        review=review, requested_at=timezone.now(), status="ready", pdf="reports/gone.pdf"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        migration.rename_existing_files(apps, None)
+    report.refresh_from_db()
+    try:
+        assert re.fullmatch(r"reports/[0-9a-f]{32}\.pdf", report.pdf.name)
+        assert report.pdf.read() == b"%PDF-1.7 old"
+        assert not default_storage.exists(old)
+        assert ReportFile.objects.get(pk=missing.pk).pdf.name == "reports/gone.pdf"
+    finally:
+        report.pdf.close()
+        report.pdf.delete()
