@@ -9,7 +9,6 @@ relationship's content; the coaching team sees status, dates and counts.
 
 from decimal import Decimal
 
-import pghistory
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
@@ -17,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from talentportal.core.storage import random_name
-from talentportal.core.triggers import log_changes
+from talentportal.core.triggers import audited, log_changes
 from talentportal.directory.models import OrganisationType, User
 
 # The year's coaching figures are kept in summary tables (reporting/summaries.py), recounted
@@ -211,8 +210,9 @@ class Application(models.Model):
         return f"{self.get_kind_display()} for {self.client}"
 
 
-# Status changes are audited (who, what, when) by django-pghistory triggers.
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+# Status changes are audited (who, what, when) by django-pghistory triggers; of the goals
+# and the decline reason, which only the pair sees, the trail keeps only that they changed.
+@audited(withheld=("goals", "decline_reason"))
 class Relationship(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", "Requested"

@@ -83,6 +83,15 @@ INSTALLED_APPS = [
 
 # Pages (GET) change no audited record; without the context, a GET's statements run as they are.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# The audit trail in the admin (Events): when, what, the change, and who (the context holds
+# the signed-in person's account id and the page, or the import that made it).
+PGHISTORY_ADMIN_LIST_DISPLAY = [
+    "pgh_created_at",
+    "pgh_obj_model",
+    "pgh_obj_id",
+    "pgh_diff",
+    "pgh_context",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
