@@ -6,6 +6,7 @@ QUIET_PIP := 2>&1 | { grep -v "^WARNING: Location" || true; }
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
 PROD_ENV := SECRET_KEY=check-deploy-$$(printf '%064d' 0)-not-a-real-key \
+	MFA_ENCRYPTION_KEYS=check-deploy-not-a-real-key-$$(printf '%015d' 0)= \
 	ALLOWED_HOSTS=talent.example.nhs.uk DJANGO_SETTINGS_MODULE=talentportal.settings.production
 
 .PHONY: help deps venv node services stop migrate demo run test lint checks pytest totp backup restore loadtest bench

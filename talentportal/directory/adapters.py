@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 
+from .mfa import secret_decrypt, secret_encrypt
 from .permissions import requires_mfa
 from .services import profile_ensure
 
@@ -17,3 +18,10 @@ class MFAAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator) -> bool:
         # Staff roles cannot switch their second factor off.
         return not requires_mfa(authenticator.user)
+
+    # TOTP secrets and recovery-code seeds are stored encrypted (MFA_ENCRYPTION_KEYS).
+    def encrypt(self, text: str) -> str:
+        return secret_encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return secret_decrypt(encrypted_text)

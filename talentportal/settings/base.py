@@ -203,8 +203,18 @@ MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "NHS Talent Portal")
 # Roles that can see talent or equality data must use two-factor authentication.
 MFA_ENFORCED = env_bool("MFA_ENFORCED", True)
 MFA_ADAPTER = "talentportal.directory.adapters.MFAAdapter"
-# One 30-second step of clock drift either way, as RFC 6238 recommends.
+# One 30-second step of clock drift either way, as RFC 6238 recommends; a code is still
+# accepted only once (talentportal.directory.mfa records the last accepted step).
 MFA_TOTP_TOLERANCE = 1
+MFA_FORMS = {
+    "authenticate": "talentportal.directory.mfa.AuthenticateForm",
+    "reauthenticate": "talentportal.directory.mfa.ReauthenticateForm",
+    "activate_totp": "talentportal.directory.mfa.ActivateTOTPForm",
+}
+# Fernet keys for TOTP secrets and recovery-code seeds, at rest and in the session, comma
+# separated: the first encrypts, every one decrypts (`manage.py mfa_rotate_keys` moves all
+# onto the first). Unset, a key is derived from SECRET_KEY; production requires it set.
+MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEYS")
 # `load_demo` publishes its passwords: never in production.
 DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", False)
 

@@ -1,7 +1,7 @@
 """Production: differs from base only through environment variables."""
 
 from .base import *  # noqa: F403
-from .base import env, env_bool
+from .base import env, env_bool, env_list
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -21,3 +21,18 @@ if not env("SECRET_KEY"):
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("Set SECRET_KEY in the environment for production.")
+
+# Two-factor secrets are encrypted with these (talentportal/directory/mfa.py): never derived.
+try:
+    from cryptography.fernet import Fernet
+
+    if not [Fernet(key) for key in env_list("MFA_ENCRYPTION_KEYS")]:
+        raise ValueError
+except ValueError:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "Set MFA_ENCRYPTION_KEYS in the environment for production: Fernet keys, comma-"
+        "separated, newest first (make one with: python -c 'from cryptography.fernet import "
+        "Fernet; print(Fernet.generate_key().decode())')."
+    ) from None
