@@ -16,8 +16,10 @@ RUN pip install --no-cache-dir "pip==25.3" \
  && pip install --no-cache-dir -c constraints.txt --group app
 COPY . .
 COPY --from=frontend /app/node_modules ./node_modules
-# collectstatic needs settings but no services; the key is a build-time placeholder.
-RUN SECRET_KEY=build-only-placeholder python manage.py collectstatic --no-input -v 0 \
+# collectstatic needs settings but no services; the keys are build-time placeholders.
+RUN SECRET_KEY=build-only-placeholder \
+    MFA_ENCRYPTION_KEYS=build-only-placeholder-not-a-real-key-00000= \
+    python manage.py collectstatic --no-input -v 0 \
  && useradd --create-home --uid 1000 portal && mkdir -p /app/media && chown portal /app/media
 USER portal
 EXPOSE 8000

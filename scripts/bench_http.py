@@ -46,6 +46,7 @@ under "booking", "hot", "catalogue", "catalogue_one_client",
 from __future__ import annotations
 
 import argparse
+import base64
 import dataclasses
 import json
 import math
@@ -183,6 +184,10 @@ class BenchEnv:
     redis_url: str
     secret_key: str
     extra: dict[str, str] = field(default_factory=dict)
+    # Production settings require MFA_ENCRYPTION_KEYS (a Fernet key: 32 random bytes, base64).
+    mfa_keys: str = field(
+        default_factory=lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    )
 
     def server_env(self) -> dict[str, str]:
         return {
@@ -196,6 +201,7 @@ class BenchEnv:
             "CELERY_QUEUE": "talentportal-bench-http",
             "CACHE_KEY_PREFIX": "tp-bench-http",
             "SECRET_KEY": self.secret_key,
+            "MFA_ENCRYPTION_KEYS": self.mfa_keys,
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",  # plain HTTP on 127.0.0.1, no TLS proxy in front
             "LOG_LEVEL": "WARNING",
@@ -237,6 +243,9 @@ def configure(
         if name != wanted:
             raise RuntimeError(f"Django is already set up on database {name}, not {wanted}")
         env.secret_key = settings.SECRET_KEY  # the sessions made here must be the server's
+        from talentportal.directory.mfa import encryption_keys
+
+        env.mfa_keys = ",".join(encryption_keys())  # and so must two-factor secrets
     else:
         os.environ.update(env.server_env())
         import django

@@ -12,6 +12,7 @@ Exits non-zero on any 5xx or any overbooked session.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import random
@@ -31,6 +32,10 @@ sys.path.insert(0, str(ROOT))
 USERS = int(os.environ.get("USERS", "50"))
 # One key for the sessions made here and the server that reads them.
 SECRET_KEY = os.environ.setdefault("SECRET_KEY", f"load-test-{random.random()}")
+# Production settings require it; the same key for the data made here and the server.
+os.environ.setdefault(
+    "MFA_ENCRYPTION_KEYS", base64.urlsafe_b64encode(random.randbytes(32)).decode()
+)
 SECONDS = int(os.environ.get("SECONDS", "60"))
 
 
