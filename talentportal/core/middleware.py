@@ -68,3 +68,41 @@ class RejectNullCharactersMiddleware:
 
 def _has_nul(data) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
+
+
+class AdminListLookupMiddleware:
+    """The admin answers a filter it cannot use by showing the list without it (?e=1), but
+    a date-hierarchy or filter value out of Python's or PostgreSQL's range (a year past
+    9999, a number too long for the database) raises ValueError or OverflowError instead,
+    on every admin list. Answer those the admin's way, with a message saying why. Only GETs
+    of list pages whose address has parameters: a list that fails without any is a bug,
+    and still reaches the 500 handler."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.contrib.admin.options import IncorrectLookupParameters
+        from django.contrib.admin.views.main import ERROR_FLAG
+
+        if not isinstance(exception, ValueError | OverflowError | IncorrectLookupParameters):
+            return None
+        match = request.resolver_match
+        if (
+            request.method != "GET"
+            or match is None
+            or "admin" not in match.namespaces
+            or not (match.url_name or "").endswith("_changelist")
+            or not any(name != ERROR_FLAG for name in request.GET)
+        ):
+            return None
+        logger.info("admin list %s: unusable filter %s (%s)", request.path, request.GET, exception)
+        messages.error(
+            request,
+            "The list could not be filtered that way (a date or number is out of range), "
+            "so it is shown without the filter.",
+        )
+        return redirect(f"{request.path}?{ERROR_FLAG}=1")

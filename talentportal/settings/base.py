@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "talentportal.core.middleware.ServiceUnavailableMiddleware",
     "talentportal.core.middleware.RejectNullCharactersMiddleware",
     "talentportal.core.middleware.ApplicationErrorMiddleware",
+    "talentportal.core.middleware.AdminListLookupMiddleware",
     "talentportal.directory.middleware.MFARequiredMiddleware",
 ]
 
