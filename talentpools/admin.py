@@ -85,6 +85,8 @@ class CohortForm(forms.ModelForm):
 
 
 class ParticipantForm(forms.ModelForm):
+    by = None  # who saves the place (the admin sets it per request)
+
     class Meta:
         model = SchemeParticipant
         fields = [
@@ -97,8 +99,9 @@ class ParticipantForm(forms.ModelForm):
         data = super().clean()
         if data.get("cohort") and data.get("person"):
             _rule(
-                services.scheme_participant_validate, cohort=data["cohort"], person=data["person"]
-            )
+                services.scheme_participant_validate,
+                cohort=data["cohort"], person=data["person"], by=self.by,
+            )  # fmt: skip
         return data
 
     def save(self, commit=True):
@@ -115,6 +118,15 @@ class ParticipantInline(admin.TabularInline):
     raw_id_fields = ["person"]
     extra = 0
     show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = _form_by(self.form, request)
+        return super().get_formset(request, obj, **kwargs)
+
+
+def _form_by(form, request):
+    """The participant form knowing who saves it, so nobody gives themselves a place."""
+    return type(form.__name__, (form,), {"by": request.user})
 
 
 @admin.register(SchemeCohort)
@@ -143,6 +155,10 @@ class SchemeParticipantAdmin(SchemeScopedAdmin):
     raw_id_fields = ["person"]
     readonly_fields = ["system"]
     inlines = [MilestoneInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = _form_by(self.form, request)
+        return super().get_form(request, obj, change, **kwargs)
 
 
 class PlacementInline(admin.TabularInline):

@@ -3,7 +3,7 @@ lead can only act on people of the organisation or system they are scoped to."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
@@ -144,15 +144,44 @@ def nomination_submit(
     return nomination
 
 
+def nomination_decision_refusal(*, nomination: Nomination, user: User, today: date) -> str | None:
+    """Why `user` cannot decide this nomination today, or None: the one rule for what the
+    nomination page offers and what `nomination_decide` accepts. The academy team decides,
+    once the window has closed (every nomination of a round is weighed against the others),
+    and nobody decides a nomination they are part of: not the nominee, and not the talent
+    lead who made it (they have argued for it already)."""
+    if not permissions.is_team(user):
+        return "Only the academy team decides on nominations."
+    if nomination.status != NominationStatus.SUBMITTED:
+        return "This nomination has already been decided."
+    if nomination.nominee_id == user.pk:
+        return "Someone else in the team must decide on your own nomination."
+    if nomination.nominated_by_id == user.pk:
+        return "You made this nomination, so someone else in the team must decide on it."
+    window = nomination.window
+    if today <= window.closes_on:
+        return (
+            f"Nominations are decided after {window.name} closes on "
+            f"{window.closes_on:%-d %B %Y}: you can decide from "
+            f"{window.closes_on + timedelta(days=1):%-d %B %Y}."
+        )
+    return None
+
+
 @transaction.atomic
 def nomination_decide(
     *, nomination: Nomination, decided_by: User, status: str, feedback: str, today: date
 ) -> Nomination:
-    """The team's decision. Accepted people join the pool that day; "not yet" needs
-    feedback so the person knows what to work on."""
-    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
-    if nomination.status != NominationStatus.SUBMITTED:
-        raise ApplicationError("This nomination has already been decided.")
+    """The team's decision, after the window closes. Accepted people join the pool that
+    day; "not yet" needs feedback so the person knows what to work on."""
+    nomination = (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("window")
+        .get(pk=nomination.pk)
+    )
+    refusal = nomination_decision_refusal(nomination=nomination, user=decided_by, today=today)
+    if refusal:
+        raise ApplicationError(refusal)
     if status not in (
         NominationStatus.ACCEPTED,
         NominationStatus.NOT_YET,
@@ -328,6 +357,9 @@ def can_edit_review(user: User, review: TalentReview) -> bool:
     return permissions.can_lead_system(user, review.system)
 
 
+OWN_PLACEMENT = "Someone else who leads this review must place you on the grid."
+
+
 @transaction.atomic
 def placement_set(
     *,
@@ -339,12 +371,15 @@ def placement_set(
     placed_by: User,
     now: datetime,
 ):
-    """Place or move someone on the grid. Each move is kept (the calibration history)."""
+    """Place or move someone on the grid. Each move is kept (the calibration history).
+    Nobody places or moves themselves: someone else who leads the review must."""
     review = TalentReview.objects.select_for_update().get(pk=review.pk)
     if review.is_closed:
         raise ApplicationError("This review is closed.")
     if not can_edit_review(placed_by, review):
         raise ApplicationError("You can only place people in reviews you lead.")
+    if person.pk == placed_by.pk:
+        raise ApplicationError(OWN_PLACEMENT)
     organisation = _organisation_of(person)
     in_scope = organisation is not None and (
         organisation.pk == review.organisation_id
@@ -405,18 +440,24 @@ def post_update(
     return senior_post
 
 
+OWN_SUCCESSION = "Someone else must name you as a successor, grade you or remove you."
+
+
 @transaction.atomic
 def successor_set(
     *, organisation: Organisation, post: str, person: User, readiness: str, by: User
 ) -> Successor:
     """Name (or re-grade) a successor for one of an organisation's senior posts; a post not
-    yet recorded is recorded, with no incumbent, as it is named."""
+    yet recorded is recorded, with no incumbent, as it is named. Nobody names or grades
+    themselves."""
     if not permissions.can_lead_organisation(by, organisation):
         raise ApplicationError("You can only plan succession for organisations you lead.")
     if post not in Post.values:
         raise ApplicationError("Choose a senior post.")
     if readiness not in SuccessorReadiness.values:
         raise ApplicationError("Choose how ready they are.")
+    if person.pk == by.pk:
+        raise ApplicationError(OWN_SUCCESSION)
     if not selectors.people_in_scope(user=by).filter(pk=person.pk).exists():
         raise ApplicationError(f"{person} is outside the organisation or system you lead.")
     senior_post, _ = SeniorPost.objects.get_or_create(organisation=organisation, post=post)
@@ -430,6 +471,8 @@ def successor_set(
 def successor_remove(*, successor: Successor, by: User) -> None:
     if not permissions.can_lead_organisation(by, successor.post.organisation):
         raise ApplicationError("You can only plan succession for organisations you lead.")
+    if successor.person_id == by.pk:
+        raise ApplicationError(OWN_SUCCESSION)
     successor.delete()
 
 
@@ -462,8 +505,15 @@ def scheme_place_record_system(*, participant: SchemeParticipant, person_changed
         participant.system = scheme_place_system(person=participant.person)
 
 
-def scheme_participant_validate(*, cohort: SchemeCohort, person: User) -> None:
-    """The High Potential Scheme is for staff on bands 8a to 8d."""
+def scheme_participant_validate(
+    *, cohort: SchemeCohort, person: User, by: User | None = None
+) -> None:
+    """The High Potential Scheme is for staff on bands 8a to 8d. Nobody (`by`, who saves the
+    place) gives themselves a place or changes their own."""
+    if by is not None and person.pk == by.pk:
+        raise ApplicationError(
+            "Someone else who manages the scheme must give you a place or change yours."
+        )
     if cohort.scheme == "hps":
         band = getattr(getattr(person, "profile", None), "band", "")
         if band not in HPS_BANDS:

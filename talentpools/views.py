@@ -192,6 +192,9 @@ class NominationView(RoleRequiredMixin, View):
             {
                 "nomination": nomination,
                 "is_team": is_team,
+                "refusal": services.nomination_decision_refusal(
+                    nomination=nomination, user=request.user, today=_today()
+                ),
                 "form": form or DecisionForm(),
                 "history": audit.history(nomination) if is_team else [],
             },
@@ -204,6 +207,12 @@ class NominationView(RoleRequiredMixin, View):
         nomination = self._nomination(request, pk)
         if not permissions.is_team(request.user):
             raise Http404
+        refusal = services.nomination_decision_refusal(
+            nomination=nomination, user=request.user, today=_today()
+        )
+        if refusal:
+            messages.error(request, refusal)
+            return redirect("talentpools:nomination", pk=nomination.pk)
         form = DecisionForm(request.POST)
         if form.is_valid():
             try:
@@ -541,6 +550,10 @@ class ReviewView(RoleRequiredMixin, View):
     def _review(self, request, pk):
         return get_object_or_404(selectors.review_list(user=request.user), pk=pk)
 
+    def _people(self, request, review):
+        """Whom the signed-in person may place: never themselves."""
+        return selectors.review_people(review=review).exclude(pk=request.user.pk)
+
     def _render(self, request, review, form=None):
         placements = list(
             review.placements.select_related("person", "placed_by").order_by(
@@ -573,8 +586,12 @@ class ReviewView(RoleRequiredMixin, View):
                 "review": review,
                 "grid": grid,
                 "placements": placements,
-                "form": form or PlacementForm(people=selectors.review_people(review=review)),
+                "form": form or PlacementForm(people=self._people(request, review)),
                 "can_edit": can_edit,
+                "own_placement": services.OWN_PLACEMENT
+                if can_edit
+                and selectors.review_people(review=review).filter(pk=request.user.pk).exists()
+                else "",
                 "history": audit.history_of_many(NineBoxPlacement, [p.pk for p in placements]),
             },
         )
@@ -590,7 +607,10 @@ class ReviewView(RoleRequiredMixin, View):
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             return redirect("talentpools:review", pk=pk)
-        form = PlacementForm(request.POST, people=selectors.review_people(review=review))
+        form = PlacementForm(request.POST, people=self._people(request, review))
+        if parse_id(request.POST.get("person")) == request.user.pk:
+            messages.error(request, services.OWN_PLACEMENT)
+            return redirect("talentpools:review", pk=pk)
         if form.is_valid():
             try:
                 services.placement_set(
@@ -647,6 +667,11 @@ class SuccessionView(RoleRequiredMixin, View):
         )
 
 
+def _successor_people(request):
+    """Whom the signed-in person may name as a successor: never themselves."""
+    return selectors.people_in_scope(user=request.user).exclude(pk=request.user.pk)
+
+
 class OrganisationSuccessionView(RoleRequiredMixin, View):
     required_roles = TALENT_STAFF
     template_name = "talentpools/succession_organisation.html"
@@ -669,7 +694,7 @@ class OrganisationSuccessionView(RoleRequiredMixin, View):
                 )
             )
         }
-        people = selectors.people_in_scope(user=request.user)
+        people = _successor_people(request)
         rows = []
         for code, label in Post.choices:
             post = posts.get(code)
@@ -731,10 +756,10 @@ class OrganisationSuccessionView(RoleRequiredMixin, View):
                     by=request.user,
                 )
             elif action == "successor":
+                if parse_id(request.POST.get(f"successor-{code}-person")) == request.user.pk:
+                    raise ApplicationError(services.OWN_SUCCESSION)
                 form = SuccessorForm(
-                    request.POST,
-                    prefix=f"successor-{code}",
-                    people=selectors.people_in_scope(user=request.user),
+                    request.POST, prefix=f"successor-{code}", people=_successor_people(request)
                 )
                 if not form.is_valid():
                     return self._render(request, organisation, form)

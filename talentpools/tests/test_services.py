@@ -141,33 +141,37 @@ def test_one_nomination_per_window_and_none_for_current_members(make_user, lead,
 def test_accepting_a_nomination_adds_the_person_to_the_pool(make_user, lead, org):
     team = make_user(Role.PROGRAMME_ADMIN)
     nominee = make_user(profile__organisation=org)
-    nomination = nominate(lead, nominee, WindowFactory(), role_family=RoleFamily.FINANCE)
+    window = WindowFactory()
+    nomination = nominate(lead, nominee, window, role_family=RoleFamily.FINANCE)
+    after = window.closes_on + timedelta(days=1)
     services.nomination_decide(
-        nomination=nomination, decided_by=team, status="accepted", feedback="", today=today()
+        nomination=nomination, decided_by=team, status="accepted", feedback="", today=after
     )
     membership = PoolMembership.objects.get(member=nominee)
     assert (membership.joined_on, membership.route, membership.role_family) == (
-        today(), Route.NOMINATED, RoleFamily.FINANCE,
+        after, Route.NOMINATED, RoleFamily.FINANCE,
     )  # fmt: skip
     assert membership.nomination == nomination
     # The nominee and the nominating lead are both told.
     assert OutboundEmail.objects.filter(recipients__contains=[lead.email]).exists()
     with pytest.raises(ApplicationError, match="already been decided"):
         services.nomination_decide(
-            nomination=nomination, decided_by=team, status="declined", feedback="", today=today()
+            nomination=nomination, decided_by=team, status="declined", feedback="", today=after
         )
 
 
 def test_not_yet_needs_feedback_and_adds_nobody(make_user, lead, org):
     team = make_user(Role.PROGRAMME_ADMIN)
-    nomination = nominate(lead, make_user(profile__organisation=org), WindowFactory())
+    window = WindowFactory()
+    nomination = nominate(lead, make_user(profile__organisation=org), window)
+    after = window.closes_on + timedelta(days=1)
     with pytest.raises(ApplicationError, match="feedback"):
         services.nomination_decide(
-            nomination=nomination, decided_by=team, status="not_yet", feedback=" ", today=today()
+            nomination=nomination, decided_by=team, status="not_yet", feedback=" ", today=after
         )
     services.nomination_decide(
         nomination=nomination, decided_by=team, status="not_yet",
-        feedback="Gain finance experience.", today=today(),
+        feedback="Gain finance experience.", today=after,
     )  # fmt: skip
     assert not PoolMembership.objects.exists()
 
@@ -279,3 +283,51 @@ def test_succession_plans_are_kept_to_the_leads_organisations(make_user, lead, o
         )
     with pytest.raises(ApplicationError, match="organisations you lead"):
         services.successor_remove(successor=successor, by=outsider)
+
+
+def test_nobody_places_or_names_themselves(make_user, org):
+    """The services' own rule, whichever page or import calls them."""
+    lead = make_user({"role": Role.TALENT_LEAD, "organisation": org}, profile__organisation=org)
+    review = services.review_create(
+        created_by=lead, name="Autumn", organisation=org, system=None, held_on=today()
+    )
+    with pytest.raises(ApplicationError, match="Someone else who leads this review"):
+        services.placement_set(
+            review=review, person=lead, performance=3, potential=3, note="",
+            placed_by=lead, now=timezone.now(),
+        )  # fmt: skip
+    with pytest.raises(ApplicationError, match="Someone else must name you"):
+        services.successor_set(
+            organisation=org, post="finance", person=lead, readiness="ready_now", by=lead
+        )
+    other = make_user({"role": Role.TALENT_LEAD, "organisation": org})
+    successor = services.successor_set(
+        organisation=org, post="finance", person=lead, readiness="ready_now", by=other
+    )
+    with pytest.raises(ApplicationError, match="Someone else must name you"):
+        services.successor_remove(successor=successor, by=lead)
+
+
+def test_a_nomination_is_never_decided_by_its_nominee_or_nominator(make_user, org):
+    lead_and_admin = make_user(
+        {"role": Role.TALENT_LEAD, "organisation": org}, Role.PROGRAMME_ADMIN,
+        profile__organisation=org,
+    )  # fmt: skip
+    window = WindowFactory()
+    after = window.closes_on + timedelta(days=1)
+    by_them = nominate(lead_and_admin, make_user(profile__organisation=org), window)
+    own = services.nomination_submit(
+        nominator=lead_and_admin, nominee=lead_and_admin, window=window, route=Route.SELF,
+        today=today(), **NOMINATION,
+    )  # fmt: skip
+    for nomination, message in ((own, "your own nomination"), (by_them, "You made this")):
+        with pytest.raises(ApplicationError, match=message):
+            services.nomination_decide(
+                nomination=nomination, decided_by=lead_and_admin, status="accepted",
+                feedback="", today=after,
+            )  # fmt: skip
+    with pytest.raises(ApplicationError, match="Only the academy team"):
+        services.nomination_decide(
+            nomination=by_them, decided_by=make_user(), status="accepted", feedback="", today=after
+        )
+    assert not PoolMembership.objects.exists()

@@ -8,17 +8,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from talentportal.core.errors import ApplicationError
 from talentportal.directory.models import IntegratedCareSystem, Role
 from talentportal.directory.tests.factories import OrganisationFactory, UserFactory
 from talentportal.directory.tests.roles import ROLES, assert_answer
 
 from .. import services
 from ..models import (
+    NineBoxPlacement,
     Nomination,
     NominationWindow,
     PoolMembership,
     SchemeCohort,
     SeniorPost,
+    Successor,
     TalentReview,
     Trainee,
     Vacancy,
@@ -62,11 +65,14 @@ def black_country():
 
 @pytest.fixture
 def nomination(make_user, black_country):
+    """A nomination made in a window that closed yesterday: the team may decide it."""
     org = OrganisationFactory(system=black_country)
     lead = make_user({"role": Role.TALENT_LEAD, "organisation": org})
+    today = timezone.localdate()
+    window = WindowFactory(opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
     return services.nomination_submit(
-        nominator=lead, nominee=make_user(profile__organisation=org), window=WindowFactory(),
-        route="nominated", today=timezone.localdate(), **NOMINATION,
+        nominator=lead, nominee=make_user(profile__organisation=org), window=window,
+        route="nominated", today=window.opens_on, **NOMINATION,
     )  # fmt: skip
 
 
@@ -413,3 +419,187 @@ def test_a_scheme_place_keeps_the_system_the_person_worked_in(client, make_user)
     assert answer.status_code == 302, answer.content.decode()[:3000]
     assert edp.participants.get(person=newcomer).system == birmingham
     assert edp.participants.get(pk=given.pk).system == coventry
+
+
+# Nobody decides on their own case ---------------------------------------------------------
+
+
+def _close(window):
+    """The window closed yesterday (its close date only moves later through the service)."""
+    NominationWindow.objects.filter(pk=window.pk).update(
+        closes_on=timezone.localdate() - timedelta(days=1),
+        opens_on=timezone.localdate() - timedelta(days=30),
+    )
+
+
+def test_a_team_member_cannot_accept_their_own_self_nomination(client, make_user):
+    """The probe: a programme administrator self-nominated, then accepted it themselves."""
+    window = WindowFactory()
+    admin = make_user(Role.PROGRAMME_ADMIN)
+    client.force_login(admin)
+    assert client.post(reverse("talentpools:nominate_self"), NOMINATION).status_code == 302
+    nomination = Nomination.objects.get(nominee=admin)
+    _close(window)
+    url = reverse("talentpools:nomination", args=[nomination.pk])
+    page = client.get(url).content.decode()
+    assert "Someone else in the team must decide on your own nomination." in page
+    assert 'name="status"' not in page  # no decision controls on their own case
+    response = client.post(url, {"status": "accepted"}, follow=True)
+    assert response.status_code == 200
+    assert "Someone else in the team must decide on your own nomination." in (
+        response.content.decode()
+    )
+    nomination.refresh_from_db()
+    assert (nomination.status, nomination.decided_by) == ("submitted", None)
+    assert not PoolMembership.objects.filter(member=admin).exists()
+    # Someone else in the team may.
+    client.force_login(make_user(Role.SYSTEM_ADMIN))
+    assert client.post(url, {"status": "accepted"}).status_code == 302
+    assert PoolMembership.objects.filter(member=admin, left_on=None).exists()
+
+
+def test_the_talent_lead_who_nominated_cannot_decide_even_in_the_team(client, make_user):
+    org = OrganisationFactory()
+    lead_and_admin = make_user(
+        {"role": Role.TALENT_LEAD, "organisation": org}, Role.PROGRAMME_ADMIN
+    )
+    window = WindowFactory()
+    nomination = services.nomination_submit(
+        nominator=lead_and_admin, nominee=make_user(profile__organisation=org), window=window,
+        route="nominated", today=timezone.localdate(), **NOMINATION,
+    )  # fmt: skip
+    _close(window)
+    client.force_login(lead_and_admin)
+    url = reverse("talentpools:nomination", args=[nomination.pk])
+    assert 'name="status"' not in client.get(url).content.decode()
+    response = client.post(url, {"status": "accepted"}, follow=True)
+    assert "You made this nomination, so someone else in the team must decide on it." in (
+        response.content.decode()
+    )
+    nomination.refresh_from_db()
+    assert nomination.status == "submitted"
+
+
+def test_nominations_are_decided_only_once_the_window_has_closed(client, make_user):
+    window = WindowFactory()  # open: it closes in 20 days
+    org = OrganisationFactory()
+    lead = make_user({"role": Role.TALENT_LEAD, "organisation": org})
+    nomination = services.nomination_submit(
+        nominator=lead, nominee=make_user(profile__organisation=org), window=window,
+        route="nominated", today=timezone.localdate(), **NOMINATION,
+    )  # fmt: skip
+    client.force_login(make_user(Role.PROGRAMME_ADMIN))
+    url = reverse("talentpools:nomination", args=[nomination.pk])
+    closes = f"{window.closes_on:%-d %B %Y}"
+    opens = f"{window.closes_on + timedelta(days=1):%-d %B %Y}"
+    expected = (
+        f"Nominations are decided after {window.name} closes on {closes}: "
+        f"you can decide from {opens}."
+    )
+    page = client.get(url).content.decode()
+    assert expected in page and 'name="status"' not in page
+    response = client.post(url, {"status": "declined"}, follow=True)
+    assert response.status_code == 200 and expected in response.content.decode()
+    nomination.refresh_from_db()
+    assert nomination.status == "submitted"
+    # On the close date itself it still waits; the day after, the team decides.
+    with pytest.raises(ApplicationError, match="decided after"):
+        services.nomination_decide(
+            nomination=nomination, decided_by=make_user(Role.PROGRAMME_ADMIN),
+            status="declined", feedback="", today=window.closes_on,
+        )  # fmt: skip
+    _close(window)
+    assert client.post(url, {"status": "declined"}).status_code == 302
+    nomination.refresh_from_db()
+    assert nomination.status == "declined"
+
+
+def test_nobody_places_themselves_on_a_nine_box_grid(client, make_user):
+    org = OrganisationFactory()
+    lead = make_user(
+        {"role": Role.TALENT_LEAD, "organisation": org},
+        first_name="Lena", last_name="Lead", profile__organisation=org,
+    )  # fmt: skip
+    review = services.review_create(
+        created_by=lead, name="Autumn", organisation=org, system=None, held_on=date(2026, 10, 1)
+    )
+    client.force_login(lead)
+    url = reverse("talentpools:review", args=[review.pk])
+    page = client.get(url).content.decode()
+    assert "Someone else who leads this review must place you on the grid." in page
+    assert f'value="{lead.pk}"' not in page  # not offered in the list of people
+    response = client.post(
+        url, {"person": lead.pk, "performance": 3, "potential": 3, "note": ""}, follow=True
+    )
+    # Told why, as a message (not merely "not a valid choice"), and sent back to the grid.
+    assert response.redirect_chain == [(url, 302)]
+    assert (
+        '<div class="nhsuk-error-summary__body"><p>Someone else who leads this review must '
+        "place you on the grid.</p>" in response.content.decode()
+    )
+    assert not NineBoxPlacement.objects.exists()
+    # Another lead of the organisation may place them.
+    client.force_login(make_user({"role": Role.TALENT_LEAD, "organisation": org}))
+    client.post(url, {"person": lead.pk, "performance": 3, "potential": 3, "note": ""})
+    assert NineBoxPlacement.objects.get().person == lead
+
+
+def test_nobody_names_themselves_as_a_successor(client, make_user):
+    org = OrganisationFactory()
+    lead = make_user(
+        {"role": Role.TALENT_LEAD, "organisation": org},
+        first_name="Sam", last_name="Self", profile__organisation=org,
+    )  # fmt: skip
+    client.force_login(lead)
+    url = reverse("talentpools:succession_organisation", args=[org.pk])
+    assert f'value="{lead.pk}"' not in client.get(url).content.decode()
+    response = client.post(url, {
+        "action": "successor", "code": "finance", "successor-finance-post": "finance",
+        "successor-finance-person": lead.pk, "successor-finance-readiness": "ready_now",
+    }, follow=True)  # fmt: skip
+    assert response.redirect_chain == [(url, 302)]
+    assert "Someone else must name you as a successor" in response.content.decode()
+    assert not Successor.objects.exists()
+    # Named by someone else, they are not offered the button to remove themselves either.
+    other = make_user({"role": Role.TALENT_LEAD, "organisation": org})
+    successor = services.successor_set(
+        organisation=org, post="finance", person=lead, readiness="one_to_two", by=other
+    )
+    page = client.get(url).content.decode()
+    assert "someone else must change or remove your entry" in page
+    assert f'name="successor" value="{successor.pk}"' not in page
+    response = client.post(
+        url, {"action": "remove", "code": "finance", "successor": successor.pk}, follow=True
+    )
+    assert "Someone else must name you as a successor" in response.content.decode()
+    assert Successor.objects.filter(pk=successor.pk).exists()
+
+
+def test_nobody_gives_themselves_a_scheme_place_in_the_admin(client, make_user):
+    manager = make_user({"role": Role.SCHEME_MANAGER, "scheme": "edp"})
+    client.force_login(manager)
+    edp = SchemeCohort.objects.create(
+        scheme="edp", name="E", starts_on=date(2025, 4, 1), ends_on=date(2026, 6, 1)
+    )
+    place = {"cohort": edp.pk, "person": manager.pk, "status": "active",
+             "milestones-TOTAL_FORMS": 0, "milestones-INITIAL_FORMS": 0}  # fmt: skip
+    response = client.post(reverse("admin:talentpools_schemeparticipant_add"), place)
+    assert response.status_code == 200
+    assert "Someone else who manages the scheme must give you a place" in (
+        response.content.decode()
+    )
+    # Nor in the cohort's own list of participants.
+    response = client.post(reverse("admin:talentpools_schemecohort_change", args=[edp.pk]), {
+        "scheme": "edp", "name": "E", "starts_on": "2025-04-01", "ends_on": "2026-06-01",
+        "participants-TOTAL_FORMS": 1, "participants-INITIAL_FORMS": 0,
+        "participants-0-person": manager.pk, "participants-0-status": "active",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert "Someone else who manages the scheme must give you a place" in (
+        response.content.decode()
+    )
+    assert not edp.participants.exists()
+    # Someone else gives them the place.
+    client.force_login(make_user({"role": Role.SCHEME_MANAGER, "scheme": "edp"}))
+    assert client.post(reverse("admin:talentpools_schemeparticipant_add"), place).status_code == 302
+    assert edp.participants.get().person == manager
