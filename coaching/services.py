@@ -125,14 +125,26 @@ def practitioner_update(*, practitioner: Practitioner, themes, sectors, **fields
     return practitioner
 
 
+def practitioner_decision_refusal(*, practitioner: Practitioner, by: User) -> str | None:
+    """Why `by` cannot decide this registration, or None: the one rule for what the team
+    page offers and what `practitioner_decide` accepts. Nobody approves their own."""
+    if practitioner.status != ApprovalStatus.SUBMITTED:
+        return "This registration has already been decided."
+    if practitioner.user_id == by.pk:
+        return "Someone else in the team must decide on your own registration."
+    return None
+
+
 @transaction.atomic
 def practitioner_decide(
-    *, practitioner: Practitioner, approve: bool, today: date, by: User | None = None
+    *, practitioner: Practitioner, approve: bool, today: date, by: User
 ) -> Practitioner:
-    """The coaching team approves (the date is recorded) or declines a practitioner."""
+    """The coaching team approves (the date is recorded) or declines a practitioner; the
+    approver grants the coach or mentor role, so it is never the registrant."""
     practitioner = Practitioner.objects.select_for_update().get(pk=practitioner.pk)
-    if practitioner.status != ApprovalStatus.SUBMITTED:
-        raise ApplicationError("This registration has already been decided.")
+    refusal = practitioner_decision_refusal(practitioner=practitioner, by=by)
+    if refusal:
+        raise ApplicationError(refusal)
     practitioner.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.DECLINED
     practitioner.approved_on = today if approve else None
     practitioner.save(update_fields=["status", "approved_on"])
@@ -276,11 +288,24 @@ def application_submit(
     return application
 
 
-@transaction.atomic
-def application_decide(*, application: Application, approve: bool, today: date) -> Application:
-    application = Application.objects.select_for_update().get(pk=application.pk)
+def application_decision_refusal(*, application: Application, by: User) -> str | None:
+    """Why `by` cannot decide this application, or None: the one rule for what the team
+    page offers and what `application_decide` accepts. Nobody approves their own."""
     if application.status != ApprovalStatus.SUBMITTED:
-        raise ApplicationError("This application has already been decided.")
+        return "This application has already been decided."
+    if application.client_id == by.pk:
+        return "Someone else in the team must decide on your own application."
+    return None
+
+
+@transaction.atomic
+def application_decide(
+    *, application: Application, approve: bool, today: date, by: User
+) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    refusal = application_decision_refusal(application=application, by=by)
+    if refusal:
+        raise ApplicationError(refusal)
     application.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.DECLINED
     application.approved_on = today if approve else None
     application.save(update_fields=["status", "approved_on"])
@@ -562,14 +587,20 @@ def relationships_inactivity(*, today: date) -> tuple[int, int]:
 # Cohort matching by the team
 
 
+OWN_MATCH = "Someone else in the team must match your own application."
+
+
 @transaction.atomic
 def cohort_match_create(
     *, name: str, kind: str, applications: list[Application], by: User, now: datetime
 ) -> CohortMatch:
-    """Compute the optimal assignment for a cohort and keep it for review."""
+    """Compute the optimal assignment for a cohort and keep it for review. Nobody matches
+    a cohort with their own application in it (they would choose their own coach)."""
     from .matching import cohort_assignment
 
     for a in applications:
+        if a.client_id == by.pk:
+            raise ApplicationError(OWN_MATCH)
         if a.kind != kind or a.status != ApprovalStatus.APPROVED:
             raise ApplicationError(
                 f"{a} is not an approved {Kind(kind).label.lower()} application."
@@ -593,13 +624,16 @@ def cohort_match_create(
 
 
 @transaction.atomic
-def cohort_match_publish(*, match: CohortMatch, now: datetime) -> tuple[int, list[str]]:
+def cohort_match_publish(*, match: CohortMatch, now: datetime, by: User) -> tuple[int, list[str]]:
     """Ask each matched practitioner, as if the client had chosen them. Pairs that no longer
     hold (the client found someone meanwhile, the practitioner filled up) are skipped and
-    reported, never half-published. Returns (requests sent, reasons for skipped pairs)."""
+    reported, never half-published. Returns (requests sent, reasons for skipped pairs).
+    Nobody publishes a match with their own application in it."""
     match = CohortMatch.objects.select_for_update().get(pk=match.pk)
     if match.status != CohortMatch.Status.DRAFT:
         raise ApplicationError("This cohort match has already been published.")
+    if match.pairs.filter(application__client=by).exists():
+        raise ApplicationError(OWN_MATCH)
     today = timezone.localdate(now)
     pairs = list(
         match.pairs.filter(practitioner__isnull=False).select_related(

@@ -378,12 +378,20 @@ class TeamView(RoleRequiredMixin, View):
             if request.GET.get("status") in Relationship.Status.values
             else None
         )
+        # Each waiting registration and application says why this person cannot decide it
+        # (their own), so the page offers no buttons the service would refuse.
+        practitioners = list(selectors.pending_practitioners())
+        for p in practitioners:
+            p.refusal = services.practitioner_decision_refusal(practitioner=p, by=request.user)
+        applications = list(selectors.pending_applications())
+        for a in applications:
+            a.refusal = services.application_decision_refusal(application=a, by=request.user)
         return render(
             request,
             "coaching/team.html",
             {
-                "practitioners": selectors.pending_practitioners(),
-                "applications": selectors.pending_applications(),
+                "practitioners": practitioners,
+                "applications": applications,
                 "relationships": selectors.team_relationships(kind=kind, status=status)[:200],
                 "figures": [
                     (Kind(k).label, selectors.figures(kind=k, start=start, end=end))
@@ -417,14 +425,17 @@ class TeamView(RoleRequiredMixin, View):
             )
         elif request.POST.get("application"):
             application = get_object_or_404(Application, pk=parse_id(request.POST["application"]))
-            services.application_decide(application=application, approve=approve, today=_today())
+            services.application_decide(
+                application=application, approve=approve, today=_today(), by=request.user
+            )
             messages.success(request, f"{application} {'approved' if approve else 'not approved'}.")
         return redirect("coaching:team")
 
 
-def _matchable_applications():
+def _matchable_applications(user):
     """Approved applications not yet used: no relationship from them (declined ones aside),
-    no open relationship of the same kind for the client, and not in a draft match."""
+    no open relationship of the same kind for the client, and not in a draft match; never
+    the signed-in person's own (someone else in the team matches them)."""
     open_same_kind = Relationship.objects.filter(
         client_id=OuterRef("client_id"), kind=OuterRef("kind"), status__in=Relationship.OPEN
     )
@@ -439,6 +450,7 @@ def _matchable_applications():
         .exclude(Exists(open_same_kind))
         .exclude(Exists(used))
         .exclude(Exists(in_draft))
+        .exclude(client=user)
         .select_related("client")
         .order_by("kind", "client__last_name")
     )
@@ -449,11 +461,11 @@ class CohortMatchCreateView(RoleRequiredMixin, View):
     template_name = "coaching/cohort_match_create.html"
 
     def get(self, request):
-        form = CohortMatchForm(applications=_matchable_applications())
+        form = CohortMatchForm(applications=_matchable_applications(request.user))
         return render(request, self.template_name, {"form": form})
 
     def post(self, request):
-        form = CohortMatchForm(request.POST, applications=_matchable_applications())
+        form = CohortMatchForm(request.POST, applications=_matchable_applications(request.user))
         if form.is_valid():
             try:
                 match = services.cohort_match_create(
@@ -475,14 +487,19 @@ class CohortMatchView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         match = get_object_or_404(CohortMatch, pk=pk)
-        pairs = match.pairs.select_related("application__client", "practitioner__user")
+        pairs = list(match.pairs.select_related("application__client", "practitioner__user"))
+        own = any(p.application.client_id == request.user.pk for p in pairs)
         return render(
-            request, "coaching/cohort_match_detail.html", {"match": match, "pairs": pairs}
+            request,
+            "coaching/cohort_match_detail.html",
+            {"match": match, "pairs": pairs, "own_match": services.OWN_MATCH if own else ""},
         )
 
     def post(self, request, pk):
         match = get_object_or_404(CohortMatch, pk=pk)
-        count, skipped = services.cohort_match_publish(match=match, now=timezone.now())
+        count, skipped = services.cohort_match_publish(
+            match=match, now=timezone.now(), by=request.user
+        )
         messages.success(request, f"Published: {count} practitioners have been asked.")
         for reason in skipped:
             messages.warning(request, f"Not sent: {reason}.")

@@ -30,7 +30,9 @@ def test_registration_and_approval_record_the_date_and_grant_the_roles(make_user
         today=TODAY,
     )  # fmt: skip
     assert p.status == ApprovalStatus.SUBMITTED
-    services.practitioner_decide(practitioner=p, approve=True, today=TODAY)
+    services.practitioner_decide(
+        practitioner=p, approve=True, today=TODAY, by=make_user(Role.PROGRAMME_ADMIN)
+    )
     p.refresh_from_db()
     assert (p.status, p.approved_on) == (ApprovalStatus.APPROVED, TODAY)
     assert roles_of(user) == {Role.COACH, Role.MENTOR}
@@ -59,7 +61,9 @@ def test_clients_must_meet_the_band_and_have_their_managers_agreement(make_user,
     app = services.application_submit(client=person, line_manager_agrees=True, **kwargs)
     with pytest.raises(ApplicationError, match="waiting for approval"):
         services.application_submit(client=person, line_manager_agrees=True, **kwargs)
-    services.application_decide(application=app, approve=True, today=TODAY)
+    services.application_decide(
+        application=app, approve=True, today=TODAY, by=make_user(Role.PROGRAMME_ADMIN)
+    )
     app.refresh_from_db()
     assert app.approved_on == TODAY
 
@@ -177,11 +181,11 @@ def test_a_cohort_match_is_reviewed_then_published_as_requests(make_user):
     )
     assert sum(p.practitioner is not None for p in match.pairs.all()) == 3  # 2 coaches × 2 places
     assert not Relationship.objects.exists()  # nothing happens until it is published
-    assert services.cohort_match_publish(match=match, now=NOW) == (3, [])
+    assert services.cohort_match_publish(match=match, now=NOW, by=admin) == (3, [])
     assert Relationship.objects.filter(status="requested").count() == 3
     assert {r.practitioner for r in Relationship.objects.all()} == set(coaches)
     with pytest.raises(ApplicationError):
-        services.cohort_match_publish(match=match, now=NOW)
+        services.cohort_match_publish(match=match, now=NOW, by=admin)
 
 
 def test_publishing_skips_a_client_who_found_someone_meanwhile(make_user):
@@ -194,7 +198,7 @@ def test_publishing_skips_a_client_who_found_someone_meanwhile(make_user):
         name="HPS", kind="coaching", applications=apps, by=admin, now=NOW
     )
     services.relationship_request(application=apps[0], practitioner=coaches[0], today=TODAY)
-    count, skipped = services.cohort_match_publish(match=match, now=NOW)
+    count, skipped = services.cohort_match_publish(match=match, now=NOW, by=admin)
     assert count == 1
     assert skipped == [f"{apps[0].client}: already has coaching under way"]
 

@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching import services
-from coaching.models import PrivateNote, Relationship
+from coaching.models import ApprovalStatus, CohortMatch, PrivateNote, Relationship
 from coaching.tests.factories import application, practitioner
-from talentportal.directory.models import Role
+from talentportal.core.errors import ApplicationError
+from talentportal.directory.models import Role, RoleAssignment
+from talentportal.directory.permissions import roles_of
 from talentportal.directory.tests.factories import OrganisationFactory
 
 
@@ -170,3 +172,83 @@ def test_bad_team_posts_are_not_errors(client, make_user):
     )
     response = client.post(reverse("coaching:team"), {"application": "1"}, follow=True)
     assert "Choose approve or do not approve" in response.content.decode()
+
+
+# Nobody decides on their own case
+
+
+def test_a_team_member_cannot_approve_their_own_practitioner_registration(client, make_user):
+    """The probe: a programme administrator approved their own registration, and so granted
+    themselves the coach role."""
+    admin = make_user(Role.PROGRAMME_ADMIN, profile__band="8a")
+    own = practitioner(admin, approved=False)
+    client.force_login(admin)
+    page = client.get(reverse("coaching:team")).content.decode()
+    assert "Someone else in the team must decide on your own registration." in page
+    assert f'name="practitioner" value="{own.pk}"' not in page
+    response = client.post(
+        reverse("coaching:team"), {"practitioner": own.pk, "decision": "approve"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Someone else in the team must decide on your own registration." in (
+        response.content.decode()
+    )
+    own.refresh_from_db()
+    assert own.status == ApprovalStatus.SUBMITTED
+    assert Role.COACH not in roles_of(admin)
+    assert not RoleAssignment.objects.filter(user=admin, role=Role.COACH).exists()
+    # Someone else in the team approves it, and is recorded as granting the role.
+    other = make_user(Role.PROGRAMME_ADMIN)
+    client.force_login(other)
+    client.post(reverse("coaching:team"), {"practitioner": own.pk, "decision": "approve"})
+    assert RoleAssignment.objects.get(user=admin, role=Role.COACH).granted_by == other
+
+
+def test_a_team_member_cannot_approve_their_own_application(client, make_user):
+    admin = make_user(Role.PROGRAMME_ADMIN, profile__organisation=OrganisationFactory())
+    own = application(admin, approved=False)
+    client.force_login(admin)
+    page = client.get(reverse("coaching:team")).content.decode()
+    assert "Someone else in the team must decide on your own application." in page
+    assert f'name="application" value="{own.pk}"' not in page
+    response = client.post(
+        reverse("coaching:team"), {"application": own.pk, "decision": "approve"}, follow=True
+    )
+    assert "Someone else in the team must decide on your own application." in (
+        response.content.decode()
+    )
+    own.refresh_from_db()
+    assert own.status == ApprovalStatus.SUBMITTED
+    client.force_login(make_user(Role.PROGRAMME_ADMIN))
+    client.post(reverse("coaching:team"), {"application": own.pk, "decision": "approve"})
+    own.refresh_from_db()
+    assert own.status == ApprovalStatus.APPROVED
+
+
+def test_a_team_member_cannot_match_or_publish_their_own_application(client, make_user):
+    admin = make_user(Role.PROGRAMME_ADMIN, profile__organisation=OrganisationFactory())
+    own = application(admin)
+    practitioner(make_user(profile__organisation=OrganisationFactory()))
+    client.force_login(admin)
+    url = reverse("coaching:cohort_match_new")
+    assert f'value="{own.pk}"' not in client.get(url).content.decode()
+    response = client.post(url, {"name": "Mine", "kind": "coaching", "applications": [own.pk]})
+    assert response.status_code == 200 and not CohortMatch.objects.exists()
+    # A match someone else made with their application in it: they cannot publish it.
+    other = make_user(Role.PROGRAMME_ADMIN)
+    match = services.cohort_match_create(
+        name="EDP", kind="coaching", applications=[own], by=other, now=timezone.now()
+    )
+    detail = reverse("coaching:cohort_match", args=[match.pk])
+    page = client.get(detail).content.decode()
+    assert "Someone else in the team must match your own application." in page
+    assert "Publish: ask each practitioner" not in page
+    response = client.post(detail, follow=True)
+    assert "Someone else in the team must match your own application." in (
+        response.content.decode()
+    )
+    assert not Relationship.objects.exists()
+    with pytest.raises(ApplicationError, match="match your own application"):
+        services.cohort_match_create(
+            name="Mine", kind="coaching", applications=[own], by=admin, now=timezone.now()
+        )
