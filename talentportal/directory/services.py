@@ -120,6 +120,11 @@ def _sync_account_flags(user: User) -> None:
     forget_roles(user)
 
 
+OWN_ROLES = (
+    "Another system administrator must change your roles: nobody grants or removes their own."
+)
+
+
 @transaction.atomic
 def role_grant(
     *,
@@ -130,6 +135,11 @@ def role_grant(
     scheme: str = "",
     granted_by: User | None = None,
 ) -> RoleAssignment:
+    """Grant a role. `granted_by` is who decided (never the grantee); None only where no
+    person decides: the grant_role command (break-glass, recorded as such in the audit
+    trail), imports and demo data."""
+    if granted_by is not None and granted_by.pk == user.pk:
+        raise ApplicationError(OWN_ROLES)
     if role == Role.TALENT_LEAD and bool(organisation) == bool(system):
         raise ApplicationError("A talent lead is scoped to one organisation or one system.")
     if role == Role.SCHEME_MANAGER and not scheme:
@@ -161,7 +171,10 @@ def role_grant(
 
 @transaction.atomic
 def role_revoke(*, assignment: RoleAssignment, revoked_by: User | None = None) -> None:
+    """Remove a role; `revoked_by` (None only outside a request) is never its holder."""
     user = assignment.user
+    if revoked_by is not None and revoked_by.pk == user.pk:
+        raise ApplicationError(OWN_ROLES)
     User.objects.select_for_update().get(pk=user.pk)
     if assignment.role == Role.SYSTEM_ADMIN:
         # Lock every administrator's assignment, so two administrators removing each

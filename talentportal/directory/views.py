@@ -162,7 +162,13 @@ class PersonRolesView(RoleRequiredMixin, View):
         return render(
             request,
             self.template_name,
-            {"person": person, "assignments": assignments, "form": form},
+            {
+                "person": person,
+                "assignments": assignments,
+                "form": form,
+                # Nobody changes their own roles: the page says so instead of offering it.
+                "own_roles": services.OWN_ROLES if person.pk == request.user.pk else "",
+            },
         )
 
     def post(self, request, pk):

@@ -128,3 +128,40 @@ def test_the_last_system_administrator_cannot_be_removed(db):
     role_grant(user=other, role=Role.SYSTEM_ADMIN)
     role_revoke(assignment=assignment)
     assert not has_role(admin, Role.SYSTEM_ADMIN)
+
+
+def test_nobody_grants_or_removes_their_own_role(db):
+    admin = UserFactory()
+    role_grant(user=admin, role=Role.SYSTEM_ADMIN)
+    with pytest.raises(ApplicationError, match="Another system administrator"):
+        role_grant(user=admin, role=Role.PROGRAMME_ADMIN, granted_by=admin)
+    assert roles_of(admin) == {Role.SYSTEM_ADMIN}
+    other = UserFactory()
+    role_grant(user=other, role=Role.SYSTEM_ADMIN, granted_by=admin)
+    assignment = role_grant(user=admin, role=Role.REPORT_TEAM, granted_by=other)
+    with pytest.raises(ApplicationError, match="Another system administrator"):
+        role_revoke(assignment=assignment, revoked_by=admin)
+    role_revoke(assignment=assignment, revoked_by=other)
+    assert roles_of(admin) == {Role.SYSTEM_ADMIN}
+
+
+def test_the_grant_role_command_makes_the_first_administrator_and_is_recorded(db, capsys):
+    """The break-glass route: no person is there to grant the first administrator's role,
+    so the command grants it, and the audit trail names the command as the granter."""
+    from django.core.management import call_command
+
+    from talentportal.core import audit
+    from talentportal.directory.models import User
+
+    assert not RoleAssignment.objects.filter(role=Role.SYSTEM_ADMIN).exists()
+    call_command("grant_role", "first.admin@nhs.example", "system_admin")
+    user = User.objects.get(email="first.admin@nhs.example")
+    assignment = RoleAssignment.objects.get(user=user)
+    assert (assignment.role, assignment.granted_by) == (Role.SYSTEM_ADMIN, None)
+    assert user.is_superuser
+    event = assignment.events.get()
+    assert event.pgh_context.metadata["source"] == "the grant_role command"
+    assert [(e.who, e.action) for e in audit.history(assignment)] == [
+        ("the grant_role command", "Created")
+    ]
+    assert "records this grant as made by the grant_role command" in capsys.readouterr().out

@@ -270,3 +270,43 @@ def test_a_get_of_someones_data_records_nothing_and_a_post_records_one_export(cl
     assert list(PersonalDataExport.objects.values_list("subject", "exported_by")) == [
         (person.pk, admin.pk)
     ]
+
+
+def test_a_system_administrator_cannot_change_their_own_roles(client, make_user):
+    """Nobody grants themselves a role (nor removes one: someone else decides that too)."""
+    admin = make_user(Role.SYSTEM_ADMIN, Role.REPORT_TEAM)
+    make_user(Role.SYSTEM_ADMIN)  # another administrator, so the last-one rule is not why
+    client.force_login(admin)
+    url = reverse("directory:person_roles", kwargs={"pk": admin.pk})
+    page = client.get(url).content.decode()
+    own = "Another system administrator must change your roles"
+    assert own in page
+    assert 'name="role"' not in page and "Remove<span" not in page
+    response = client.post(url, {"role": Role.PROGRAMME_ADMIN})
+    assert response.status_code == 200 and own in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=admin, role=Role.PROGRAMME_ADMIN).exists()
+    report = RoleAssignment.objects.get(user=admin, role=Role.REPORT_TEAM)
+    response = client.post(
+        reverse("directory:role_revoke", args=[admin.pk, report.pk]), HTTP_REFERER=url, follow=True
+    )
+    assert response.redirect_chain == [(url, 302)]
+    assert f'<div class="nhsuk-error-summary__body"><p>{own}' in response.content.decode()
+    assert RoleAssignment.objects.filter(pk=report.pk).exists()
+    # Another administrator may.
+    client.force_login(RoleAssignment.objects.exclude(user=admin).get().user)
+    assert client.post(url, {"role": Role.PROGRAMME_ADMIN}).status_code == 302
+    assert RoleAssignment.objects.filter(user=admin, role=Role.PROGRAMME_ADMIN).exists()
+
+
+def test_the_django_admin_cannot_grant_or_change_roles(client, make_user):
+    """Roles are granted on the person's roles page only, where the rules apply."""
+    admin = make_user(Role.SYSTEM_ADMIN)
+    client.force_login(admin)
+    assert client.get(reverse("admin:directory_roleassignment_add")).status_code == 403
+    own = RoleAssignment.objects.get(user=admin)
+    change = reverse("admin:directory_roleassignment_change", args=[own.pk])
+    response = client.post(change, {"user": admin.pk, "role": Role.PROGRAMME_ADMIN})
+    assert response.status_code == 403
+    assert list(RoleAssignment.objects.filter(user=admin).values_list("role", flat=True)) == [
+        Role.SYSTEM_ADMIN
+    ]
