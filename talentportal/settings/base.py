@@ -190,9 +190,18 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_SIGNUP_FORM_CLASS = "talentportal.directory.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "talentportal.directory.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Talent Portal] "
+# Five wrong passwords for one address in 5 minutes, or ten from one client in a minute, stop
+# password sign-in there for a while: the page says for how many seconds (AccountAdapter) and
+# offers a code by email instead, so an attacker hammering an account never locks its owner
+# out (staff still give their second factor after the code). Clients are told apart by
+# REMOTE_ADDR, or behind proxies by ALLAUTH_TRUSTED_PROXY_COUNT (production.py).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 5 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
+    "request_login_code": "20/m/ip,3/m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",

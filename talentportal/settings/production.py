@@ -16,6 +16,12 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+# How many proxies in front of gunicorn append to X-Forwarded-For (the TLS proxy of
+# docker-compose.yml: 1). Sign-in rate limits then count the address the outermost of them saw,
+# so people behind the proxy are limited one by one, not all together. Unset (0), the limits
+# count REMOTE_ADDR and ignore the header, so a forged one cannot dodge them; never set it
+# higher than the proxies that really append, or clients choose their own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
 
 if not env("SECRET_KEY"):
     from django.core.exceptions import ImproperlyConfigured
