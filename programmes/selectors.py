@@ -21,10 +21,12 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
-from talentportal.core.disclosure import breakdown, is_small
+from talentportal.core.disclosure import breakdown, equality_breakdown, is_small
 from talentportal.directory.models import ETHNIC_GROUPS, Profile, Role, User
 from talentportal.directory.permissions import has_role
+from talentportal.directory.selectors import equality_snapshot
 
 from .models import (
     AssessmentAnswer,
@@ -323,6 +325,43 @@ def approved_quotes(*, start: datetime, end: datetime, region_id: int | None, li
     return list(quotes.values())[:limit]
 
 
+REACH = "programmes.impact:"
+
+
+def reach_key(programme_id: int) -> str:
+    return f"{REACH}{programme_id}"
+
+
+def reach_tables() -> dict[str, dict]:
+    """Every programme's participants by ethnic group, as published (the disclosure rule of
+    `core/disclosure.equality_breakdown`), by snapshot key: one grouped query for all."""
+    group = Case(
+        *[
+            When(ethnic_category__in=list(codes), then=Value(label))
+            for label, codes in ETHNIC_GROUPS
+        ],
+        default=Value("Not stated"),
+    )
+    rows = (
+        Booking.objects.filter(status__in=BOOKED, confirmed_at__isnull=False)
+        .annotate(programme=Coalesce("session__programme_id", "cohort__programme_id"), group=group)
+        .values("programme", "group")
+        .annotate(n=Count("person", distinct=True))
+        .order_by()
+        .values_list("programme", "group", "n")
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for programme, label, n in rows:
+        counts.setdefault(programme, {})[label] = n
+    return {
+        reach_key(programme): equality_breakdown(
+            [(label, by.get(label, 0)) for label, _ in ETHNIC_GROUPS],
+            neutral=frozenset({"Not stated"}),
+        ).as_dict()
+        for programme, by in counts.items()
+    }
+
+
 def impact(*, programme: Programme, cohort: Cohort | None = None) -> dict:
     """A programme's (or one cohort's) impact report as plain data: reach with the
     small-number rule, the paired before-and-after shift per dimension, evaluation
@@ -341,8 +380,8 @@ def impact(*, programme: Programme, cohort: Cohort | None = None) -> dict:
         entries.aggregate(attended=Count("pk", filter=attended), dna=Count("pk", filter=dna))
     )
 
-    def cells(counts, sensitive=False):
-        total, out = breakdown(counts, sensitive=sensitive, neutral=frozenset({"Not stated"}))
+    def cells(counts):
+        total, out = breakdown(counts)
         return {
             "total": total,
             "rows": [{"label": c.label, "count": c.count, "share": c.share} for c in out],
@@ -353,17 +392,6 @@ def impact(*, programme: Programme, cohort: Cohort | None = None) -> dict:
         .annotate(n=Count("person", distinct=True))
         .order_by("system__name")
     )
-    group = Case(
-        *[
-            When(ethnic_category__in=list(codes), then=Value(label))
-            for label, codes in ETHNIC_GROUPS
-        ],
-        default=Value("Not stated"),
-    )
-    by_group = dict(
-        booked.annotate(group=group).values("group").annotate(n=Count("person", distinct=True))
-        .order_by().values_list("group", "n")
-    )  # fmt: skip
     before = AssessmentAnswer.objects.filter(
         booking=OuterRef("booking"), dimension=OuterRef("dimension"), stage="before"
     ).values("rating")[:1]
@@ -390,14 +418,13 @@ def impact(*, programme: Programme, cohort: Cohort | None = None) -> dict:
         if totals["attended"] + totals["dna"]
         else None,
         "by_system": cells([(r["system__name"] or "Not recorded", r["n"]) for r in by_system]),
-        # Equality make-up only for the whole programme: a cohort's beside the programme's
-        # (or its sister cohorts') would let small groups be worked out by subtraction.
+        # Equality make-up only for the whole programme (a cohort's beside the programme's,
+        # or its sister cohorts', would let small groups be worked out by subtraction), and
+        # from the nightly snapshot: {"data" (a disclosure.Table as a dict, or None before
+        # the first), "taken_at", "next_at"}.
         "by_ethnic_group": None
         if cohort is not None
-        else cells(
-            [(label, by_group[label]) for label, _ in ETHNIC_GROUPS if label in by_group],
-            sensitive=True,
-        ),
+        else equality_snapshot(key=reach_key(programme.pk)),
         # Averages of fewer than 8 people are not shown: they would tell individuals' ratings.
         "shift": [
             {

@@ -19,7 +19,7 @@ from coaching.selectors import figures_by_kind as coaching_figures
 from programmes.models import AssessmentDimension, Programme, Workstream
 from programmes.selectors import approved_quotes, impact, intervention_figures
 from talentpools.selectors import figures as talent_figures
-from talentportal.core.disclosure import is_small
+from talentportal.core.disclosure import equality_share
 from talentportal.core.periods import financial_year_instants, financial_year_of
 from talentportal.core.tables import spreadsheet_safe
 from talentportal.directory.models import IntegratedCareSystem, Region
@@ -47,6 +47,11 @@ def review_for(*, year: int, region: Region) -> YearInReview | None:
 
 def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
+
+
+def _share(part: int, whole: int) -> float | None:
+    """A share as published: a whole per cent, as a 0–1 fraction."""
+    return round(part / whole, 2) if whole else None
 
 
 def _baseline(value: Decimal | None) -> float | None:
@@ -110,12 +115,15 @@ def interventions(
         "by_workstream": by_workstream,
         "by_system": by_system,
         "reach": {
-            # An equality breakdown: hidden when either side of it is a small number.
-            "bame_share": None
-            if is_small(total["bame"]) or is_small(total["ethnicity_stated"] - total["bame"])
-            else _ratio(total["bame"], total["ethnicity_stated"]),
+            # An equality share: under the disclosure rule (hidden when either side is 1 to
+            # 7 or nobody is on one side; both sides perturbed and rounded to 5; whole %).
+            "bame_share": equality_share(
+                total["bame"],
+                total["ethnicity_stated"],
+                context=f"bame:{year}:{region_id if region_id is not None else 'all'}",
+            ),
             "bame_baseline": _baseline(review.bame_baseline) if review else None,
-            "clinical_share": _ratio(total["clinical"], total["staff_group_stated"]),
+            "clinical_share": _share(total["clinical"], total["staff_group_stated"]),
             "clinical_baseline": _baseline(review.clinical_baseline) if review else None,
         },
     }

@@ -7,7 +7,13 @@ from datetime import date
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
-from talentportal.core.disclosure import breakdown
+from talentportal.core.disclosure import (
+    Published,
+    Table,
+    audit_linked,
+    breakdown,
+    equality_breakdown,
+)
 from talentportal.directory.models import (
     ETHNIC_GROUPS,
     Disability,
@@ -15,6 +21,7 @@ from talentportal.directory.models import (
     Sex,
     User,
 )
+from talentportal.directory.selectors import equality_snapshot
 
 from . import permissions
 from .models import (
@@ -32,6 +39,7 @@ from .models import (
     Successor,
     SuccessorReadiness,
     TalentReview,
+    Trainee,
     Vacancy,
     WorkforceBaseline,
 )
@@ -180,9 +188,14 @@ NOT_STATED_LABELS = frozenset({"Not stated", Sex.NOT_STATED.label, Disability.NO
 
 def make_up(people: QuerySet[User]) -> dict:
     """The make-up of a group of people by ethnic group, sex, disability, profession and
-    system, against the workforce baseline, with small numbers suppressed.
+    system, against the workforce baseline, as it may be published: equality dimensions
+    under the disclosure rule (`core/disclosure.equality_breakdown`: whole-table
+    suppression, 1 to 7 hidden, perturbed and rounded counts, whole-per-cent shares),
+    profession and system exactly with 1 to 7 hidden.
 
-    One grouped query per dimension; returns {"total", "dimensions": [(label, [Cell])]}."""
+    One grouped query per dimension; returns plain data (kept as a snapshot):
+    {"total", "dimensions": [{"label", "withheld", "cells": [{label, count, share,
+    baseline}]}]}."""
     baselines: dict[str, dict[str, float]] = {}
     for b in WorkforceBaseline.objects.all():
         baselines.setdefault(b.dimension, {})[b.category] = float(b.percent) / 100
@@ -222,17 +235,99 @@ def make_up(people: QuerySet[User]) -> dict:
         if missing:
             key = not_stated or "Not recorded"
             counts[key] = counts.get(key, 0) + missing
-        keys = [k for k in (order or sorted(counts)) if k in counts]
-        keys += [k for k in counts if k not in keys]
-        named = [(labels.get(dimension, {}).get(k, k), counts[k]) for k in keys]
-        _, cells = breakdown(
-            named,
-            baselines=baselines.get(dimension),
-            sensitive=dimension in SENSITIVE,
-            neutral=NOT_STATED_LABELS,
-        )
-        dimensions.append((Dimension(dimension).label, cells))
+        if dimension in SENSITIVE:
+            # Every category, empty or not: a table listing only the answers given would
+            # say that nobody gave the others.
+            keys = list(order) + [k for k in counts if k not in order]
+        else:
+            keys = [k for k in (order or sorted(counts)) if k in counts]
+            keys += [k for k in counts if k not in keys]
+        named = [(labels.get(dimension, {}).get(k, k), counts.get(k, 0)) for k in keys]
+        if dimension in SENSITIVE:
+            table = equality_breakdown(
+                named, neutral=NOT_STATED_LABELS, baselines=baselines.get(dimension)
+            )
+        else:
+            table = Table(*breakdown(named, baselines=baselines.get(dimension)))
+        dimensions.append({"label": Dimension(dimension).label, **table.as_dict()})
     return {"total": total, "dimensions": dimensions}
+
+
+# The groups whose make-up is published: the pool, every cohort and every GMTS intake,
+# refreshed together as one kind of snapshot (they share people, so they are checked
+# together: `core/disclosure.audit_linked`) and read back by key.
+MAKE_UP = "talentpools.make_up:"
+MAKE_UP_POOL = "pool"
+MAKE_UP_COHORT = "cohort"
+MAKE_UP_INTAKE = "intake"
+
+
+def make_up_key(kind: str, group) -> str:
+    """The snapshot key of one group: a pool's value, a cohort, or an intake's first day."""
+    if kind == MAKE_UP_INTAKE:
+        return f"{MAKE_UP}{kind}:{group:%Y-%m-%d}"
+    return f"{MAKE_UP}{kind}:{getattr(group, 'pk', group)}"
+
+
+def make_up_published(kind: str, group) -> dict:
+    """A group's make-up as last published: {"data", "taken_on", "next_on", "period_days"}."""
+    return equality_snapshot(key=make_up_key(kind, group))
+
+
+def _answers(people: QuerySet[User]) -> dict[str, dict[int, str]]:
+    """Each person's answer in every equality dimension, labelled as `make_up` labels it
+    (for the linked check only; never published)."""
+    rows = people.annotate(ethnic=_ethnic_group_case()).values_list(
+        "pk", "ethnic", "equality__sex", "equality__disability"
+    )
+    sex, disability = dict(Sex.choices), dict(Disability.choices)
+    out: dict[str, dict[int, str]] = {
+        Dimension(d).label: {}
+        for d in (Dimension.ETHNIC_GROUP, Dimension.SEX, Dimension.DISABILITY)
+    }
+    for pk, ethnic, s, d in rows:
+        out[Dimension.ETHNIC_GROUP.label][pk] = ethnic
+        out[Dimension.SEX.label][pk] = sex[s or Sex.NOT_STATED]
+        out[Dimension.DISABILITY.label][pk] = disability[d or Disability.NOT_STATED]
+    return out
+
+
+def make_up_tables(*, on: date) -> dict[str, dict]:
+    """The make-up of the pool on a day, of every cohort and of every GMTS intake, by
+    snapshot key, each equality table withheld where beside the others it would let a
+    hidden count be worked out."""
+    groups: dict[str, QuerySet[User]] = {
+        make_up_key(MAKE_UP_POOL, Pool.ASPIRANT_DIRECTORS): User.objects.filter(
+            pool_memberships__in=pool_members(on=on)
+        )
+    }
+    for pk in SchemeCohort.objects.values_list("pk", flat=True):
+        groups[make_up_key(MAKE_UP_COHORT, pk)] = User.objects.filter(scheme_places__cohort=pk)
+    for intake in Trainee.objects.values_list("intake", flat=True).distinct().order_by():
+        groups[make_up_key(MAKE_UP_INTAKE, intake)] = User.objects.filter(
+            gmts_places__intake=intake
+        )
+    tables = {key: make_up(people) for key, people in groups.items()}
+    members = {
+        key: frozenset(people.values_list("pk", flat=True)) for key, people in groups.items()
+    }
+    everyone = User.objects.filter(pk__in=set().union(*members.values()))
+    for label, answers in _answers(everyone).items():
+        linked = audit_linked(
+            {
+                key: Published(members[key], Table.from_dict(_dimension(tables[key], label)))
+                for key in tables
+            },
+            answers=answers,
+            labels=[c["label"] for c in _dimension(next(iter(tables.values())), label)["cells"]],
+        )
+        for key, table in linked.items():
+            _dimension(tables[key], label).update(table.as_dict())
+    return tables
+
+
+def _dimension(make_up_data: dict, label: str) -> dict:
+    return next(d for d in make_up_data["dimensions"] if d["label"] == label)
 
 
 def pool_members(*, on: date, pool: str = Pool.ASPIRANT_DIRECTORS) -> QuerySet[PoolMembership]:

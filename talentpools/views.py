@@ -36,6 +36,7 @@ from .models import (
     NominationStatus,
     NominationWindow,
     PlacementBid,
+    Pool,
     PoolMembership,
     Post,
     Route,
@@ -294,7 +295,9 @@ class PoolView(RoleRequiredMixin, View):
             "talentpools/pool.html",
             {
                 "members": members,
-                "make_up": selectors.make_up(User.objects.filter(pool_memberships__in=members)),
+                "make_up": selectors.make_up_published(
+                    selectors.MAKE_UP_POOL, Pool.ASPIRANT_DIRECTORS
+                ),
                 "figures": selectors.figures(start=start, end=min(end, today)),
                 "start": start,
                 "end": min(end, today),
@@ -474,7 +477,7 @@ class CohortView(RoleRequiredMixin, View):
             {
                 "cohort": cohort,
                 "participants": participants,
-                "make_up": selectors.make_up(User.objects.filter(scheme_places__cohort=cohort)),
+                "make_up": selectors.make_up_published(selectors.MAKE_UP_COHORT, cohort),
             },
         )
 
@@ -500,7 +503,7 @@ class IntakeView(RoleRequiredMixin, View):
             {
                 "intake": intake,
                 "trainees": trainees,
-                "make_up": selectors.make_up(User.objects.filter(gmts_places__intake=intake)),
+                "make_up": selectors.make_up_published(selectors.MAKE_UP_INTAKE, intake),
             },
         )
 

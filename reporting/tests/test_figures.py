@@ -10,6 +10,7 @@ import pytest
 from programmes.models import Booking, RegisterEntry, Session
 from programmes.tests.factories import CohortFactory, ProgrammeFactory, SessionFactory
 from reporting.selectors import annual_report, default_region
+from talentportal.core.disclosure import is_small
 from talentportal.directory.models import BAME_CODES, IntegratedCareSystem, Region
 from talentportal.directory.tests.factories import UserFactory
 
@@ -92,11 +93,35 @@ def test_a_cohort_booking_counts_on_each_of_its_sessions_in_the_year():
     assert (i["sessions_delivered"], i["bookings"], i["attendances"]) == (2, 2, 2)
 
 
+def published_share_range(part: int, whole: int) -> tuple[float, float]:
+    """What the disclosure rule allows a published share to be: both sides moved by at
+    most 4 (noise 2, rounding 2), then a whole per cent."""
+    rest = whole - part
+    low = max(8, part - 4) / (max(8, part - 4) + rest + 4)
+    high = (part + 4) / (part + 4 + max(8, rest - 4))
+    return low - 0.005, high + 0.005
+
+
 def test_the_bame_share_is_published_when_neither_side_is_small():
     session = SessionFactory(starts_at=at(2022, 6, 1, 10))
     for ethnic in "H" * 8 + "A" * 12 + "Z" * 3:
         book(session, attendance="attended", ethnic=ethnic)
-    assert annual_report(year=2022)["interventions"]["reach"]["bame_share"] == 0.4
+    share = annual_report(year=2022)["interventions"]["reach"]["bame_share"]
+    low, high = published_share_range(8, 20)
+    assert low <= share <= high
+    assert share == round(share, 2)  # a whole per cent, as a 0–1 fraction
+    # The same figures always publish the same share (a second read tells nothing more).
+    assert annual_report(year=2022)["interventions"]["reach"]["bame_share"] == share
+
+
+def test_the_bame_share_is_not_published_with_full_precision():
+    """The probe read 0.2723076923076923 (177 of 650): exact counts, and between two reads
+    each new person's answer."""
+    session = SessionFactory(starts_at=at(2022, 6, 1, 10), capacity=200)
+    for ethnic in "H" * 47 + "A" * 83:
+        book(session, attendance="attended", ethnic=ethnic)
+    share = annual_report(year=2022)["interventions"]["reach"]["bame_share"]
+    assert share == round(share, 2) and share != 47 / 130
 
 
 def test_no_stated_ethnicity_means_no_share_rather_than_zero():
@@ -195,9 +220,12 @@ def test_the_figures_equal_an_independent_recount_on_generated_data():
     assert i["attendances"] == len(attended)
     assert i["did_not_attend"] == sum(e.attendance == "did_not_attend" for e in entries)
     stated = [e for e in attended if e.booking.ethnic_category != "Z"]
-    assert i["reach"]["bame_share"] == pytest.approx(
-        sum(e.booking.ethnic_category in BAME_CODES for e in stated) / len(stated)
-    )
+    bame = sum(e.booking.ethnic_category in BAME_CODES for e in stated)
+    low, high = published_share_range(bame, len(stated))
+    if is_small(bame) or is_small(len(stated) - bame):
+        assert i["reach"]["bame_share"] is None
+    else:
+        assert low <= i["reach"]["bame_share"] <= high
     for row in i["by_system"]:
         mine = [e for e in entries if e.booking.system and e.booking.system.name == row["system"]]
         assert row["attendances"] == sum(e.attendance == "attended" for e in mine), row

@@ -14,6 +14,7 @@ from programmes.models import (
     RegisterEntry,
 )
 from programmes.selectors import impact
+from programmes.tasks import reach_snapshots_task
 from programmes.tests.factories import CohortFactory, SessionFactory
 from reporting.models import ReportFile
 from talentportal.directory.models import Role
@@ -73,16 +74,38 @@ def test_the_shift_of_fewer_than_eight_people_is_not_shown(session):
     assert (row["n"], row["before"], row["after"], row["change"]) == (7, None, None, None)
 
 
-def test_reach_by_group_follows_the_small_number_rule(session):
+def reach(programme):
+    return {
+        c["label"]: c["count"]
+        for c in impact(programme=programme)["by_ethnic_group"]["data"]["cells"]
+    }
+
+
+def test_reach_by_group_follows_the_disclosure_rule_from_the_nightly_snapshot(session):
     for _ in range(9):
         attend(session, ethnic="A")
     for _ in range(3):
         attend(session, ethnic="H")
-    rows = {
-        r["label"]: r["count"]
-        for r in impact(programme=session.programme)["by_ethnic_group"]["rows"]
-    }
-    assert rows == {"White": None, "Asian or Asian British": None}  # 3 hidden, so 9 hidden too
+    # Nothing is published before the first snapshot.
+    assert impact(programme=session.programme)["by_ethnic_group"]["data"] is None
+    reach_snapshots_task.delay().get()
+    # 12 answers, 9 of them White: all but 3 in one answer, so the table is withheld.
+    data = impact(programme=session.programme)["by_ethnic_group"]["data"]
+    assert data["withheld"] and data["total"] == 12
+    assert set(reach(session.programme).values()) == {None}
+
+
+def test_reach_shows_rounded_counts_and_does_not_move_with_one_booking(session):
+    for code, n in (("A", 14), ("H", 9), ("N", 11)):
+        for _ in range(n):
+            attend(session, ethnic=code)
+    reach_snapshots_task.delay().get()
+    first = reach(session.programme)
+    assert all(v is None or v % 5 == 0 for v in first.values())
+    assert first["Mixed"] == 0
+    attend(session, ethnic="N")  # one more, whose register the team sees
+    reach_snapshots_task.delay().get()  # the same day: not yet due
+    assert reach(session.programme) == first
 
 
 def test_a_cohorts_report_counts_only_that_cohort_and_leaves_equality_to_the_programme():

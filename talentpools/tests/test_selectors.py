@@ -94,7 +94,15 @@ def people(n, **equality):
     return users
 
 
-def test_make_up_suppresses_small_groups_and_shows_the_baseline():
+def dims(make_up):
+    return {d["label"]: d for d in make_up["dimensions"]}
+
+
+def cells(dimension):
+    return {c["label"]: c for c in dimension["cells"]}
+
+
+def test_make_up_suppresses_small_groups_rounds_the_rest_and_shows_the_baseline():
     WorkforceBaseline.objects.create(dimension="ethnic_group", category="White", percent=71)
     white = people(20, ethnic_category="A", sex="female")
     asian = people(3, ethnic_category="H", sex="female")
@@ -102,27 +110,38 @@ def test_make_up_suppresses_small_groups_and_shows_the_baseline():
     group = User.objects.filter(pk__in=[u.pk for u in white + asian + black])
     make_up = selectors.make_up(group)
     assert make_up["total"] == 32
-    ethnic = {c.label: c for c in dict(make_up["dimensions"])["Ethnic group"]}
-    assert ethnic["Asian or Asian British"].display == "*"
-    assert ethnic["Asian or Asian British"].share is None
-    # Secondary suppression: otherwise 32 − 20 − 9 would give the hidden 3 away.
-    assert ethnic["Black or Black British"].display == "*"
-    assert ethnic["White"].display == "20" and ethnic["White"].share == pytest.approx(20 / 32)
-    assert float(ethnic["White"].baseline) == pytest.approx(0.71)
-    assert "Mixed" not in ethnic  # no one, so no row
-    sex = {c.label: c.display for c in dict(make_up["dimensions"])["Sex"]}
-    assert sex == {"Female": "23", "Male": "9"}
+    ethnic = cells(dims(make_up)["Ethnic group"])
+    assert ethnic["Asian or Asian British"]["count"] is None
+    assert ethnic["Asian or Asian British"]["share"] is None
+    # Shown counts are near the truth, rounded to 5; shares whole per cents of them.
+    assert ethnic["White"]["count"] in (15, 20, 25)
+    assert ethnic["Black or Black British"]["count"] in (10, 15)
+    assert ethnic["White"]["share"] == round(ethnic["White"]["count"] / 32, 2)
+    assert ethnic["White"]["baseline"] == pytest.approx(0.71)
+    # Every category is listed, so a missing row never says "nobody".
+    assert ethnic["Mixed"]["count"] == 0
+    sex = cells(dims(make_up)["Sex"])
+    assert sex["Female"]["count"] in (20, 25) and sex["Male"]["count"] in (10, 15)
 
 
 def test_a_group_all_in_one_category_does_not_reveal_its_members_answers():
     group = User.objects.filter(
         pk__in=[u.pk for u in people(12, ethnic_category="N", sex="female", disability="yes")]
     )
-    dimensions = dict(selectors.make_up(group)["dimensions"])
+    d = dims(selectors.make_up(group))
     for name in ("Ethnic group", "Sex", "Disability"):
-        assert [c.display for c in dimensions[name]] == ["*"], name
+        assert d[name]["withheld"], name
+        assert all(c["count"] is None for c in d[name]["cells"]), name
     # Work details are not special-category data: a cohort all from one profession says so.
-    assert [c.display for c in dimensions["Profession"]] == ["12"]
+    assert [c["count"] for c in d["Profession"]["cells"]] == [12]
+
+
+def test_a_group_nearly_all_in_one_category_is_withheld_too():
+    """10 people, White 8, Mixed 1, Black 1: '*' and '*' would add up to 2, one each."""
+    ids = [u.pk for u in people(8, ethnic_category="A") + people(1, ethnic_category="D")]
+    ids += [u.pk for u in people(1, ethnic_category="M")]
+    ethnic = dims(selectors.make_up(User.objects.filter(pk__in=ids)))["Ethnic group"]
+    assert ethnic["withheld"] and all(c["count"] is None for c in ethnic["cells"])
 
 
 def test_the_pool_at_the_start_is_the_pool_the_day_before_so_the_year_adds_up():
@@ -139,8 +158,9 @@ def test_the_pool_at_the_start_is_the_pool_the_day_before_so_the_year_adds_up():
 
 def test_people_with_no_equality_answers_count_as_not_stated():
     group = User.objects.filter(pk__in=[u.pk for u in (UserFactory() for _ in range(9))])
-    ethnic = dict(selectors.make_up(group)["dimensions"])["Ethnic group"]
-    assert [(c.label, c.display) for c in ethnic] == [("Not stated", "9")]
+    ethnic = dims(selectors.make_up(group))["Ethnic group"]
+    # Nobody answered: the table is withheld (fewer than 8 answers), the total stands.
+    assert ethnic["withheld"] and ethnic["total"] == 9
 
 
 def test_figures_for_a_financial_year(make_user):

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from datetime import timedelta
 
-from .models import IntegratedCareSystem, Organisation, Region, Role, User
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .models import EqualitySnapshot, IntegratedCareSystem, Organisation, Region, Role, User
 from .permissions import has_role, talent_lead_scopes
 
 
@@ -44,3 +49,33 @@ def person_list(*, user: User) -> QuerySet:
             Q(profile__organisation_id__in=orgs) | Q(profile__organisation__system_id__in=systems)
         )
     return qs.none()
+
+
+def equality_snapshot(*, key: str) -> dict:
+    """The published equality breakdown of one group, as plain data (it travels into report
+    snapshots): {"data" (None before the first), "taken_on", "next_on" (dates as words, such
+    as "1 December 2026"; None if unknown), "period_days"}. The next is a period after the
+    last of its kind (the part of the key before the id)."""
+    period = timedelta(days=settings.EQUALITY_SNAPSHOT_DAYS)
+    snapshot = EqualitySnapshot.objects.filter(key=key).first()
+    if snapshot is not None:
+        data, last, taken = snapshot.data, snapshot.taken_at, snapshot.taken_at
+    else:
+        prefix = key.rsplit(":", 1)[0] + ":"
+        last = (
+            EqualitySnapshot.objects.filter(key__startswith=prefix)
+            .order_by("-taken_at")
+            .values_list("taken_at", flat=True)
+            .first()
+        )
+        data, taken = None, None
+
+    def words(instant):
+        return None if instant is None else date_format(timezone.localdate(instant), "j F Y")
+
+    return {
+        "data": data,
+        "taken_on": words(taken),
+        "next_on": words(last + period if last else None),
+        "period_days": settings.EQUALITY_SNAPSHOT_DAYS,
+    }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 
@@ -9,6 +12,7 @@ from talentportal.core.errors import ApplicationError
 
 from .models import (
     EqualityMonitoring,
+    EqualitySnapshot,
     ErasureRequest,
     IntegratedCareSystem,
     Organisation,
@@ -241,3 +245,27 @@ def personal_data_export(*, subject: User, by: User, now) -> dict:
 
     PersonalDataExport.objects.create(subject=subject, exported_by=by, exported_at=now)
     return person_export(subject)
+
+
+@transaction.atomic
+def equality_snapshots_refresh(*, prefix: str, compute, now, force: bool = False) -> int:
+    """Publish anew the equality breakdowns of one kind of group (all keys under `prefix`,
+    such as "talentpools.cohort:"), when the last were taken at least a period
+    (`EQUALITY_SNAPSHOT_DAYS`, less an hour's slack for the scheduler) ago, or `force`.
+
+    `compute()` returns {key: published data} for every group of the kind; groups gone since
+    lose their snapshot. All snapshots of a kind share one time, so a page can say when the
+    next comes. Returns how many were written (0 when not yet due)."""
+    # One refresh of a kind at a time: the second waits, then finds it not due.
+    mine = EqualitySnapshot.objects.select_for_update().filter(key__startswith=prefix)
+    last = mine.order_by("-taken_at").values_list("taken_at", flat=True).first()
+    period = timedelta(days=settings.EQUALITY_SNAPSHOT_DAYS)
+    if not force and last is not None and now - last < period - timedelta(hours=1):
+        return 0
+    tables = compute()
+    if any(not key.startswith(prefix) for key in tables):
+        raise ValueError(f"every key must start with {prefix!r}")
+    mine.exclude(key__in=list(tables)).delete()
+    for key, data in tables.items():
+        EqualitySnapshot.objects.update_or_create(key=key, defaults={"taken_at": now, "data": data})
+    return len(tables)

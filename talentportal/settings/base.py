@@ -329,6 +329,26 @@ LOGGING = {
     },
 }
 
+# Equality breakdowns of live groups (pool, cohorts, intakes, programmes' reach) are published
+# from snapshots taken every night at most once per this many days (1 = daily, 7 = weekly),
+# so one person joining never shows on its own (talentportal/core/disclosure.py).
+EQUALITY_SNAPSHOT_DAYS = max(1, int(env("EQUALITY_SNAPSHOT_DAYS", "1")))
+# The secret behind the perturbation of published counts; SECRET_KEY derives one if unset.
+# Changing it re-perturbs every table, so keep it across SECRET_KEY rotations.
+DISCLOSURE_KEY = env("DISCLOSURE_KEY", "")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "talentpools-make-up-snapshots": {
+            "task": "talentpools.tasks.make_up_snapshots_task",
+            "schedule": crontab(hour=2, minute=40),
+        },
+        "programmes-reach-snapshots": {
+            "task": "programmes.tasks.reach_snapshots_task",
+            "schedule": crontab(hour=2, minute=50),
+        },
+    }
+)
+
 # Programmes: booking rules the academy can tune.
 PROGRAMMES_OFFER_HOURS = int(env("PROGRAMMES_OFFER_HOURS", "48"))
 PROGRAMMES_LATE_CANCELLATION_HOURS = int(env("PROGRAMMES_LATE_CANCELLATION_HOURS", "48"))

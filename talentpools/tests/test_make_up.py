@@ -1,0 +1,115 @@
+"""The make-up pages publish equality breakdowns from snapshots, under the disclosure rule.
+
+The attack of issue 17: staff see who joined (the pool list, registers), so a make-up that
+changes the moment one person joins tells that person's answer. These tests do that."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from talentportal.directory.models import EqualityMonitoring, Role
+from talentportal.directory.services import equality_snapshots_refresh
+from talentportal.directory.tests.factories import UserFactory
+
+from .. import selectors
+from ..models import Trainee
+from ..tasks import make_up_snapshots_task
+from .factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def member(ethnic: str):
+    user = UserFactory()
+    EqualityMonitoring.objects.update_or_create(user=user, defaults={"ethnic_category": ethnic})
+    MembershipFactory(member=user)
+    return user
+
+
+def make_up_section(page: str) -> str:
+    return page.split('id="make-up"')[1].split("</main>")[0]
+
+
+def test_one_person_joining_does_not_show_until_the_next_snapshot(client, make_user, settings):
+    settings.EQUALITY_SNAPSHOT_DAYS = 1
+    for code, n in (("A", 20), ("H", 12), ("M", 15)):
+        for _ in range(n):
+            member(code)
+    client.force_login(make_user(Role.PROGRAMME_ADMIN))
+    url = reverse("talentpools:pool")
+    before_any = make_up_section(client.get(url).content.decode())
+    assert "It will appear after the next update" in before_any
+    assert make_up_snapshots_task.delay().get() > 0
+    today = timezone.localdate()
+    first = make_up_section(client.get(url).content.decode())
+    assert f"Figures as at {today.day} {today:%B %Y}" in first
+    tomorrow = today + timedelta(days=1)
+    assert f"the next is due on {tomorrow.day} {tomorrow:%B %Y}" in first
+    assert "Black or Black British" in first
+    # One more Black or Black British member: the page the same staff see does not move.
+    member("M")
+    assert make_up_snapshots_task.delay().get() == 0  # not yet due: the same day
+    assert make_up_section(client.get(url).content.decode()) == first
+    # A day later the snapshot is taken again.
+    later = timezone.now() + timedelta(days=1)
+    written = equality_snapshots_refresh(
+        prefix=selectors.MAKE_UP,
+        compute=lambda: selectors.make_up_tables(on=timezone.localdate(later)),
+        now=later,
+    )
+    assert written > 0
+    assert f"Figures as at {tomorrow.day}" in make_up_section(client.get(url).content.decode())
+
+
+def test_a_weekly_snapshot_waits_a_week(settings):
+    settings.EQUALITY_SNAPSHOT_DAYS = 7
+    member("A")
+    now = timezone.now()
+
+    def refresh(at):
+        return equality_snapshots_refresh(
+            prefix=selectors.MAKE_UP,
+            compute=lambda: selectors.make_up_tables(on=timezone.localdate(at)),
+            now=at,
+        )
+
+    assert refresh(now) > 0
+    assert refresh(now + timedelta(days=6)) == 0
+    assert refresh(now + timedelta(days=7)) > 0
+
+
+def test_an_intake_all_of_one_ethnic_group_shows_no_row_for_it(client, make_user):
+    """The probe saw "White *" as the only row for ten named GMTS trainees."""
+    for _ in range(10):
+        user = UserFactory()
+        EqualityMonitoring.objects.update_or_create(
+            user=user, defaults={"ethnic_category": "A", "disability": "no"}
+        )
+        Trainee.objects.create(
+            person=user,
+            intake=date(2024, 9, 1),
+            specialism="finance",
+            host_organisation=user.profile.organisation,
+        )
+    make_up_snapshots_task.delay(force=True).get()
+    client.force_login(make_user(Role.PROGRAMME_ADMIN))
+    page = make_up_section(
+        client.get(reverse("talentpools:intake", args=[2024, 9])).content.decode()
+    )
+    assert page.count("Nearly everyone gave the same answer") >= 2  # ethnic group, disability
+    assert ">White<" not in page and ">No<" not in page
+    assert ">*<" not in page
+
+
+def test_published_data_hold_no_true_count_of_an_equality_table():
+    for code, n in (("A", 23), ("H", 11), ("M", 9)):
+        for _ in range(n):
+            member(code)
+    make_up_snapshots_task.delay(force=True).get()
+    data = selectors.make_up_published(selectors.MAKE_UP_POOL, "aspirant_directors")["data"]
+    ethnic = next(d for d in data["dimensions"] if d["label"] == "Ethnic group")
+    assert data["total"] == 43  # totals are exact
+    for c in ethnic["cells"]:
+        assert c["count"] is None or c["count"] % 5 == 0
