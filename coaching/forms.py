@@ -3,9 +3,11 @@ from decimal import Decimal
 from django import forms
 
 from talentportal.core.forms import RATING_CHOICES
+from talentportal.core.storage import check_upload_content
 from talentportal.directory.models import OrganisationType
 
 from .models import DevelopmentRecord, Kind, Mode, Theme
+from .models import _evidence_size as evidence_size
 
 HOURS = [(Decimal(q) / 4, f"{q / 4:g} hour{'s' if q != 4 else ''}") for q in range(1, 17)]
 
@@ -86,6 +88,16 @@ class QualificationForm(forms.Form):
     evidence = forms.FileField(
         required=False, help_text="A PDF or image of the certificate, 5 MB at most."
     )
+
+    def clean_evidence(self):
+        """The content must be what the name says (a PDF, PNG or JPEG), not only the
+        extension (the model's validators check that, and the size, again on saving). The
+        size is checked first, so no large file is ever parsed."""
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            evidence_size(upload)
+            check_upload_content(upload)
+        return upload
 
 
 class DevelopmentForm(forms.Form):

@@ -252,3 +252,67 @@ def test_a_team_member_cannot_match_or_publish_their_own_application(client, mak
         services.cohort_match_create(
             name="Mine", kind="coaching", applications=[own], by=admin, now=timezone.now()
         )
+
+
+def _evidence_samples():
+    """Real files of each accepted kind, made here, and the bad ones the portal refuses."""
+    import io
+
+    from PIL import Image
+    from pypdf import PdfWriter
+
+    pdf = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(pdf)
+    png, jpeg = io.BytesIO(), io.BytesIO()
+    picture = Image.new("RGB", (300, 200), (0, 94, 184))
+    picture.save(png, "PNG")
+    picture.save(jpeg, "JPEG")
+    png, jpeg = png.getvalue(), jpeg.getvalue()
+    good = {"certificate.pdf": pdf.getvalue(), "scan.png": png, "photo.jpg": jpeg,
+            "photo.JPEG": jpeg}  # fmt: skip
+    bad = {
+        "certificate.pdf": (b"<html><script>alert(1)</script></html>", "is not a PDF"),
+        "polyglot.pdf": (b"%PDF-1.4\n<html><script>alert(1)</script></html>", "is not a PDF"),
+        "program.png": (b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56, "is not a PNG image"),
+        "setup.png": (b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56, "is not a PNG image"),
+        "truncated.png": (png[: len(png) // 2], "may be incomplete or damaged"),
+        "truncated.jpg": (jpeg[: len(jpeg) // 2], "may be incomplete or damaged"),
+        "swapped.jpg": (png, "is not a JPEG image"),
+    }
+    return good, bad
+
+
+def test_evidence_is_checked_by_its_content_not_only_its_name(client, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    coach = practitioner(make_user())
+    client.force_login(coach.user)
+    url = reverse("coaching:practitioner_profile")
+    good, bad = _evidence_samples()
+
+    def upload(name, content):
+        return client.post(url, {
+            "qualification": "1", "qualification-body": "EMCC",
+            "qualification-level": "Senior Practitioner",
+            "qualification-awarded_on": "2020-05-01",
+            "qualification-evidence": SimpleUploadedFile(name, content),
+        })  # fmt: skip
+
+    for name, (content, message) in bad.items():
+        response = upload(name, content)
+        assert response.status_code == 200, name
+        assert message in response.content.decode(), name
+        assert 'class="nhsuk-error-summary"' in response.content.decode(), name
+        assert not coach.qualifications.exists(), name
+    try:
+        for name, content in good.items():
+            assert upload(name, content).status_code == 302, name
+            stored = coach.qualifications.latest("pk").evidence
+            assert stored.read() == content  # kept whole, after being read to check it
+            stored.close()
+    finally:
+        for q in coach.qualifications.all():
+            q.evidence.delete()
+    assert coach.qualifications.count() == len(good)
