@@ -1,6 +1,9 @@
 """Generated bad input (hypothesis) against forms, query parameters and imports: never a
 500, and an import is either written whole or refused with row-numbered errors."""
 
+import os
+import re
+
 import pytest
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -362,3 +365,86 @@ def test_an_admin_list_says_why_an_out_of_range_year_was_dropped(client, make_us
     response = client.get(url, {"starts_at__year": "999999999999999999999999999999"}, follow=True)
     assert response.redirect_chain == [(f"{url}?e=1", 302)]
     assert "could not be filtered that way" in response.content.decode()
+
+
+# Imports with very many problems: the first 100 on the page, all of them as CSV -----------
+
+
+def _many_problems(n: int) -> bytes:
+    rows = "".join(f"Trust {i},acute_trust,Atlantis\n" for i in range(n))
+    return ("name,type,system\n" + rows).encode()
+
+
+def test_the_upload_page_lists_the_first_100_problems_and_offers_all_of_them(client, make_user):
+    import csv
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from talentportal.directory.models import Organisation
+
+    client.force_login(make_user(Role.SYSTEM_ADMIN))
+    url = reverse("directory:organisation_import")
+    upload = SimpleUploadedFile("orgs.csv", _many_problems(100_000), "text/csv")
+    response = client.post(url, {"file": upload})
+    page = response.content.decode()
+    assert response.status_code == 200 and len(response.content) < 100_000
+    assert "Nothing was imported: 100,000 problems found" in page
+    assert page.count("is not an integrated care system</li>") == 100
+    assert "row 2: system: &#x27;Atlantis&#x27; is not an integrated care system" in page
+    assert "And 99,900 more." in page
+    link = re.search(r'href="(\?problems=[^"]+)"', page).group(1)
+    download = client.get(url + link)
+    assert download["Content-Disposition"] == 'attachment; filename="organisations-problems.csv"'
+    rows = list(csv.reader(download.content.decode().splitlines()))
+    assert rows[0] == ["row", "column", "message"] and len(rows) == 100_001
+    assert rows[1] == ["2", "system", "'Atlantis' is not an integrated care system"]
+    assert rows[-1][0] == "100001"
+    assert not Organisation.objects.filter(name__startswith="Trust ").exists()
+    # The list is its uploader's: another administrator with the same link gets nothing.
+    client.force_login(make_user(Role.SYSTEM_ADMIN))
+    response = client.get(url + link, follow=True)
+    assert "The list of problems has expired" in response.content.decode()
+    assert "text/csv" not in response["Content-Type"]
+
+
+def test_a_few_problems_are_all_listed_without_a_download(client, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(make_user(Role.SYSTEM_ADMIN))
+    upload = SimpleUploadedFile("orgs.csv", _many_problems(3), "text/csv")
+    page = client.post(reverse("directory:organisation_import"), {"file": upload})
+    page = page.content.decode()
+    assert "Nothing was imported: 3 problems found" in page
+    assert page.count("is not an integrated care system</li>") == 3
+    assert "more." not in page and "?problems=" not in page
+
+
+def test_the_command_prints_the_first_100_problems_and_writes_all_of_them(tmp_path, capsys):
+    import csv
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "orgs.csv"
+    path.write_bytes(_many_problems(100_000))
+    with pytest.raises(CommandError, match="Nothing was imported: 100,000 problem"):
+        call_command("import_records", "organisations", str(path))
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "row 2: system: 'Atlantis' is not an integrated care system"
+    assert len([line for line in lines if line.startswith("row ")]) == 100
+    assert "… and 99,900 more." in lines
+    written = lines[-1].removeprefix("All 100,000 problems are in ")
+    try:
+        with open(written, encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        assert len(rows) == 100_001 and rows[-1][0] == "100001"
+    finally:
+        os.remove(written)
+    # Or where the operator asks, whatever the count.
+    few, listed = tmp_path / "few.csv", tmp_path / "problems.csv"
+    few.write_bytes(_many_problems(2))
+    with pytest.raises(CommandError):
+        call_command("import_records", "organisations", str(few), "--problems", str(listed))
+    assert listed.read_text().splitlines()[1:] == [
+        "2,system,'Atlantis' is not an integrated care system",
+        "3,system,'Atlantis' is not an integrated care system",
+    ]

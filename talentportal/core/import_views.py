@@ -4,17 +4,19 @@ Each app subclasses `RecordsImportView` with its kind, roles and where to go aft
 """
 
 import secrets
+import zlib
 
 from django import forms
 from django.contrib import messages
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
 from talentportal.directory.permissions import RoleRequiredMixin
 
-from .imports import MAX_IMPORT_BYTES, REGISTRY, ImportFailed, records_import
+from .imports import MAX_IMPORT_BYTES, REGISTRY, ImportFailed, problems_csv, records_import
 
 
 class ImportUploadForm(forms.Form):
@@ -45,10 +47,34 @@ class RecordsImportView(RoleRequiredMixin, View):
         return render(request, self.template_name, ctx)
 
     def get(self, request):
+        if "problems" in request.GET:
+            return self.problems_download(request, request.GET["problems"])
         return self.render(request)
 
-    def _key(self, request, token: str) -> str:
-        return f"import:{self.kind}:{request.user.pk}:{token}"
+    def _key(self, request, token: str, what: str = "import") -> str:
+        return f"{what}:{self.kind}:{request.user.pk}:{token}"
+
+    def failed(self, request, failure: ImportFailed, **ctx):
+        """The page with the first problems, how many more there are, and (if any are
+        left out) a link to all of them as CSV, kept for this person for an hour."""
+        if failure.more:
+            token = secrets.token_urlsafe(16)
+            csv_text = problems_csv(failure.errors).encode()
+            cache.set(self._key(request, token, "problems"), zlib.compress(csv_text), 3600)
+            ctx["problems_token"] = token
+        return self.render(
+            request, errors=failure.shown, error_count=len(failure.errors),
+            errors_more=failure.more, **ctx,
+        )  # fmt: skip
+
+    def problems_download(self, request, token: str):
+        data = cache.get(self._key(request, token, "problems")) if token else None
+        if data is None:
+            messages.error(request, "The list of problems has expired; check the file again.")
+            return redirect(request.path)
+        response = HttpResponse(zlib.decompress(data), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.kind}-problems.csv"'
+        return response
 
     def post(self, request):
         if "confirm" in request.POST:
@@ -60,7 +86,7 @@ class RecordsImportView(RoleRequiredMixin, View):
             try:
                 result = records_import(kind=self.kind, data=data)
             except ImportFailed as exc:
-                return self.render(request, errors=exc.errors)
+                return self.failed(request, exc)
             cache.delete(self._key(request, token))
             messages.success(
                 request,
@@ -75,7 +101,7 @@ class RecordsImportView(RoleRequiredMixin, View):
         try:
             result = records_import(kind=self.kind, data=data, dry_run=True)
         except ImportFailed as exc:
-            return self.render(request, form=form, errors=exc.errors)
+            return self.failed(request, exc, form=form)
         # The checked file waits on the server (not in the page) until it is confirmed.
         token = secrets.token_urlsafe(16)
         cache.set(self._key(request, token), data, timeout=3600)

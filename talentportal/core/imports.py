@@ -22,6 +22,8 @@ from django.db import connection, transaction
 from .errors import ApplicationError
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
+# A page or a terminal shows this many problems; the full list is a CSV (`problems_csv`).
+PROBLEMS_SHOWN = 100
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,31 @@ class RowError:
 class ImportFailed(ApplicationError):
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = errors
-        super().__init__(f"Nothing was imported: {len(errors)} problem(s) found.")
+        super().__init__(f"Nothing was imported: {len(errors):,} problem(s) found.")
+
+    @property
+    def shown(self) -> list[RowError]:
+        """The first PROBLEMS_SHOWN problems, in row order."""
+        return self.errors[:PROBLEMS_SHOWN]
+
+    @property
+    def more(self) -> int:
+        """How many problems `shown` leaves out."""
+        return max(len(self.errors) - PROBLEMS_SHOWN, 0)
+
+
+def problems_csv(errors: list[RowError]) -> str:
+    """Every problem as CSV (row, column, message), safe to open in a spreadsheet: a
+    message quotes the file's own values, which may start with = or @."""
+    from .tables import spreadsheet_safe
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["row", "column", "message"])
+    writer.writerows(
+        (e.row, spreadsheet_safe(e.column), spreadsheet_safe(e.message)) for e in errors
+    )
+    return buffer.getvalue()
 
 
 @dataclass

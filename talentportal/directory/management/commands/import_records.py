@@ -1,9 +1,16 @@
+import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from talentportal.core.errors import ApplicationError
-from talentportal.core.imports import REGISTRY, ImportFailed, records_import_many
+from talentportal.core.imports import (
+    REGISTRY,
+    ImportFailed,
+    RowError,
+    problems_csv,
+    records_import_many,
+)
 
 
 class Command(BaseCommand):
@@ -20,8 +27,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check every row without writing anything."
         )
+        parser.add_argument(
+            "--problems",
+            metavar="FILE.csv",
+            help="If the files have problems, write all of them here as CSV (row, column, "
+            "message). Without it, the first 100 are printed and, if there are more, all of "
+            "them are written to a new file in the temporary directory.",
+        )
 
-    def handle(self, *args, pairs, dry_run=False, **options):
+    def handle(self, *args, pairs, dry_run=False, problems=None, **options):
         if len(pairs) % 2:
             raise CommandError("Give a KIND and a FILE for each file to import.")
         files = []
@@ -34,12 +48,20 @@ class Command(BaseCommand):
         try:
             results = records_import_many(files=files, dry_run=dry_run)
         except ImportFailed as exc:
-            for error in exc.errors:
-                message = str(error)
-                if len(files) == 1:  # `row N: column: message`, without the file name
-                    message = message.replace(f"{files[0][1]}: ", "", 1)
-                self.stderr.write(message)
-            raise CommandError(exc.message) from None
+            failure = exc
+            if len(files) == 1:  # `row N: column: message`, without the file name
+                prefix = f"{files[0][1]}: "
+                failure = ImportFailed(
+                    [RowError(e.row, e.column.removeprefix(prefix), e.message) for e in exc.errors]
+                )
+            for error in failure.shown:
+                self.stderr.write(str(error))
+            written = self._write_problems(failure, problems)
+            if failure.more:
+                self.stderr.write(f"… and {failure.more:,} more.")
+            if written:
+                self.stderr.write(f"All {len(failure.errors):,} problems are in {written}")
+            raise CommandError(failure.message) from None
         except ApplicationError as exc:
             raise CommandError(exc.message) from None
         for result in results:
@@ -52,3 +74,21 @@ class Command(BaseCommand):
                         f"{result.updated} updated, {result.unchanged} unchanged."
                     )
                 )
+
+    def _write_problems(self, failure: ImportFailed, path: str | None) -> str | None:
+        """Where the full list went: `--problems FILE`, or a new temporary file (readable
+        by this user only) when there are more problems than are printed."""
+        text = problems_csv(failure.errors)
+        if path:
+            try:
+                Path(path).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise CommandError(f"cannot write {path}: {exc.strerror}") from None
+            return path
+        if not failure.more:
+            return None
+        with tempfile.NamedTemporaryFile(
+            "w", prefix="import-problems-", suffix=".csv", delete=False, encoding="utf-8"
+        ) as handle:
+            handle.write(text)
+        return handle.name
