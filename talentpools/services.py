@@ -161,8 +161,8 @@ def nomination_decision_refusal(*, nomination: Nomination, user: User, today: da
     window = nomination.window
     if today <= window.closes_on:
         return (
-            f"Nominations are decided after {window.name} closes on "
-            f"{window.closes_on:%-d %B %Y}: you can decide from "
+            f"Nominations wait for their window to close: {window.name} closes on "
+            f"{window.closes_on:%-d %B %Y}, so you can decide from "
             f"{window.closes_on + timedelta(days=1):%-d %B %Y}."
         )
     return None

@@ -502,8 +502,8 @@ def test_nominations_are_decided_only_once_the_window_has_closed(client, make_us
     closes = f"{window.closes_on:%-d %B %Y}"
     opens = f"{window.closes_on + timedelta(days=1):%-d %B %Y}"
     expected = (
-        f"Nominations are decided after {window.name} closes on {closes}: "
-        f"you can decide from {opens}."
+        f"Nominations wait for their window to close: {window.name} closes on {closes}, "
+        f"so you can decide from {opens}."
     )
     page = client.get(url).content.decode()
     assert expected in page and 'name="status"' not in page
@@ -512,7 +512,7 @@ def test_nominations_are_decided_only_once_the_window_has_closed(client, make_us
     nomination.refresh_from_db()
     assert nomination.status == "submitted"
     # On the close date itself it still waits; the day after, the team decides.
-    with pytest.raises(ApplicationError, match="decided after"):
+    with pytest.raises(ApplicationError, match="wait for their window to close"):
         services.nomination_decide(
             nomination=nomination, decided_by=make_user(Role.PROGRAMME_ADMIN),
             status="declined", feedback="", today=window.closes_on,
@@ -575,7 +575,7 @@ def test_nobody_names_themselves_as_a_successor(client, make_user):
         organisation=org, post="finance", person=lead, readiness="one_to_two", by=other
     )
     page = client.get(url).content.decode()
-    assert "someone else must change or remove your entry" in page
+    assert "(this is you: someone else must change or remove it)" in page
     assert f'name="successor" value="{successor.pk}"' not in page
     response = client.post(
         url, {"action": "remove", "code": "finance", "successor": successor.pk}, follow=True
