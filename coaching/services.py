@@ -588,6 +588,9 @@ def relationships_inactivity(*, today: date) -> tuple[int, int]:
 
 
 OWN_MATCH = "Someone else in the team must match your own application."
+OWN_MATCH_PUBLISH = (
+    "Your own application is in this match: someone else in the team must publish it."
+)
 
 
 @transaction.atomic
@@ -633,7 +636,7 @@ def cohort_match_publish(*, match: CohortMatch, now: datetime, by: User) -> tupl
     if match.status != CohortMatch.Status.DRAFT:
         raise ApplicationError("This cohort match has already been published.")
     if match.pairs.filter(application__client=by).exists():
-        raise ApplicationError(OWN_MATCH)
+        raise ApplicationError(OWN_MATCH_PUBLISH)
     today = timezone.localdate(now)
     pairs = list(
         match.pairs.filter(practitioner__isnull=False).select_related(

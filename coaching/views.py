@@ -492,7 +492,11 @@ class CohortMatchView(RoleRequiredMixin, View):
         return render(
             request,
             "coaching/cohort_match_detail.html",
-            {"match": match, "pairs": pairs, "own_match": services.OWN_MATCH if own else ""},
+            {
+                "match": match,
+                "pairs": pairs,
+                "own_match": services.OWN_MATCH_PUBLISH if own else "",
+            },
         )
 
     def post(self, request, pk):
