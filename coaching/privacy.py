@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.db.models import Q
+from django.utils import timezone
 
+from . import services
 from .models import (
     Application,
+    ApprovalStatus,
+    CohortMatch,
+    CohortMatchPair,
     DevelopmentRecord,
     Evaluation,
     Message,
@@ -50,9 +54,29 @@ def export(user) -> dict:
     }
 
 
+def _withdraw(user) -> None:
+    """Nothing goes on with someone erased. Their relationships still open, as client or as
+    practitioner, are withdrawn as either member would withdraw them (relationship_end: the
+    other member is asked how it went); an application still waiting for approval is
+    deleted (it counts in nothing, and nobody should approve it); an approved one stays (it
+    counts in the year's approvals) but leaves any cohort match not yet published."""
+    today = timezone.localdate()
+    open_ = Relationship.objects.filter(
+        Q(client=user) | Q(practitioner__user=user), status__in=Relationship.OPEN
+    )
+    for relationship in open_.order_by("pk"):
+        services.relationship_end(relationship=relationship, by=None, completed=False, today=today)
+    Application.objects.filter(client=user, status=ApprovalStatus.SUBMITTED).delete()
+    CohortMatchPair.objects.filter(
+        application__client=user, match__status=CohortMatch.Status.DRAFT
+    ).delete()
+
+
 def erase(user) -> None:
     """Relationships, sessions and hours stay (they are counted); every word the person
-    wrote goes, their private notes and certificates are deleted."""
+    wrote goes, their private notes and certificates are deleted. The audit trail never
+    held a relationship's goals (coaching.models: withheld)."""
+    _withdraw(user)
     PrivateNote.objects.filter(author=user).delete()
     Message.objects.filter(sender=user).update(body=REMOVED)
     Evaluation.objects.filter(author=user).update(comments="")
@@ -65,5 +89,3 @@ def erase(user) -> None:
         qualification.save(update_fields=["evidence"])
     DevelopmentRecord.objects.filter(practitioner__user=user).update(description="")
     Practitioner.objects.filter(user=user).update(experience="", biography="", is_open=False)
-    # The audit trail of relationships keeps statuses and dates, not the agreed goals.
-    apps.get_model("coaching", "RelationshipEvent").objects.filter(client=user).update(goals="")

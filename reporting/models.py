@@ -221,6 +221,25 @@ class InterventionSummary(InterventionCounts):
         return f"{self.year}: region {self.region_id}, workstream {self.workstream_id}"
 
 
+class ErasedReach(models.Model):
+    """What erased people's attendances counted in a financial year's reach, by the
+    programmes' region: kept when their equality answers leave their bookings, so the year
+    in review's BAME share stands, whatever is rebuilt. Counts only, summed over everyone
+    erased in that year and region: no person, booking, session or date to join back."""
+
+    pk = models.CompositePrimaryKey("year", "region_id")
+    year = models.SmallIntegerField()
+    region_id = models.IntegerField()
+    bame = models.IntegerField(default=0)
+    ethnicity_stated = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "erased reach"
+
+    def __str__(self) -> str:
+        return f"{self.year}: erased reach in region {self.region_id}"
+
+
 class CoachingCounts(models.Model):
     """The year's coaching (or mentoring) figures (coaching.selectors.FIGURE_KEYS)."""
 

@@ -32,6 +32,10 @@ sweep did not see (its transaction still open) stays for the next sweep.
 
 A frozen year (FrozenYear) keeps its figures as published: sweeps and rebuilds leave it alone.
 
+Erasure takes a person's equality answers off their bookings; what those counted in each
+year's reach is kept first in ErasedReach (counts by year and region, of nobody), which the
+read adds to the year's total: the reach stands after erasure and after any rebuild.
+
 The counting rule is the one programmes.selectors.intervention_figures applies to the raw
 tables, and tests check that both give the same report on generated data.
 """
@@ -61,7 +65,8 @@ CLOCK_MARGIN = timedelta(seconds=5)
 
 _YEAR = "EXTRACT(YEAR FROM (s.starts_at AT TIME ZONE %(tz)s) - INTERVAL '3 months')::int"
 
-# The counting rule, per session and participants' system, for sessions in `scope`.
+# The counting rule, per session and participants' system, for sessions in `scope` (and of
+# the bookings in `bookings`: TRUE but for what one person's bookings count).
 _COUNT_SQL = f"""
 WITH s AS (
     SELECT s.id, s.cohort_id, p.workstream_id, p.region_id, {_YEAR} AS year
@@ -71,11 +76,12 @@ WITH s AS (
     SELECT s.id AS session_id, b.id AS booking_id, b.status, b.system_id,
            b.ethnic_category, b.staff_group, b.confirmed_at IS NOT NULL AS held
     FROM s JOIN programmes_booking b ON b.session_id = s.id
+    WHERE {{bookings}}
     UNION ALL
     SELECT s.id, b.id, b.status, b.system_id, b.ethnic_category, b.staff_group,
            b.confirmed_at IS NOT NULL
     FROM s JOIN programmes_booking b ON b.cohort_id = s.cohort_id
-    WHERE s.cohort_id IS NOT NULL
+    WHERE s.cohort_id IS NOT NULL AND {{bookings}}
 ), counted AS (
     SELECT pairs.session_id, COALESCE(pairs.system_id, 0) AS system_id, 0 AS sessions,
        COUNT(*) AS pairs,
@@ -243,7 +249,7 @@ def rebuild() -> int:
         cursor.execute("DELETE FROM reporting_interventionsummary WHERE NOT " + _FROZEN)
         cursor.execute(
             f"INSERT INTO reporting_sessionfigures ({_FIGURES_COLUMNS}) "
-            + _COUNT_SQL.format(scope="TRUE"),
+            + _COUNT_SQL.format(scope="TRUE", bookings="TRUE"),
             _params(),
         )
         _SESSIONS.sum_all(cursor)
@@ -331,7 +337,9 @@ def _recount(cursor) -> None:
     """Replace the dirty sessions' SessionFigures and add the difference to the summary."""
     cursor.execute(
         "CREATE TEMP TABLE fresh ON COMMIT DROP AS "
-        + _COUNT_SQL.format(scope="s.id IN (SELECT session_id FROM summary_dirty)"),
+        + _COUNT_SQL.format(
+            scope="s.id IN (SELECT session_id FROM summary_dirty)", bookings="TRUE"
+        ),
         _params(),
     )
     _SESSIONS.replace(cursor, dirty="summary_dirty")
@@ -346,10 +354,19 @@ def freeze(*, year: int, by=None) -> FrozenYear:
     return frozen
 
 
+_REACH = ("bame", "ethnicity_stated")
+# Erased people's reach counts in the year's total only: under no workstream or system, and
+# with no pairs, so it never shows as a row of its own.
 _READ_SQL = f"""
 SELECT GROUPING(workstream_id) AS g_ws, GROUPING(system_id) AS g_sys, workstream_id, system_id,
        {", ".join(f"COALESCE(SUM({n}), 0)::int AS {n}" for n in COUNTS)}
-FROM reporting_interventionsummary
+FROM (
+    SELECT year, region_id, workstream_id, system_id, {", ".join(COUNTS)}
+    FROM reporting_interventionsummary
+    UNION ALL
+    SELECT year, region_id, NULL, NULL, {", ".join(n if n in _REACH else "0" for n in COUNTS)}
+    FROM reporting_erasedreach
+) f
 WHERE year = %(year)s AND (%(region)s::int IS NULL OR region_id = %(region)s::int)
 GROUP BY GROUPING SETS ((), (workstream_id), (system_id))
 """
@@ -357,7 +374,8 @@ GROUP BY GROUPING SETS ((), (workstream_id), (system_id))
 
 def intervention_figures(*, year: int, region_id: int | None) -> dict:
     """The year's interventions from the summary, in the shape of
-    programmes.selectors.intervention_figures (which counts the same from the raw tables)."""
+    programmes.selectors.intervention_figures (which counts the same from the raw tables),
+    with erased people's reach (ErasedReach) in the total."""
     with connection.cursor() as cursor:
         cursor.execute(_READ_SQL, {"year": year, "region": region_id})
         columns = [c[0] for c in cursor.description]
@@ -372,6 +390,34 @@ def intervention_figures(*, year: int, region_id: int | None) -> dict:
         "by_workstream": {r["workstream_id"]: r for r in rows if r["g_ws"] == 0 and r["pairs"]},
         "by_system": {(r["system_id"] or None): r for r in rows if r["g_sys"] == 0 and r["pairs"]},
     }
+
+
+# The reach of what one person's bookings counted, by year and region: _COUNT_SQL over the
+# sessions their bookings cover, counting their bookings only.
+_PERSON_SESSIONS = """(
+    s.id IN (SELECT session_id FROM programmes_booking WHERE person_id = %(person)s)
+    OR s.cohort_id IN (SELECT cohort_id FROM programmes_booking WHERE person_id = %(person)s)
+)"""
+_KEEP_REACH_SQL = f"""
+INSERT INTO reporting_erasedreach (year, region_id, bame, ethnicity_stated)
+SELECT year, region_id, SUM(bame), SUM(ethnicity_stated)
+FROM ({_COUNT_SQL.format(scope=_PERSON_SESSIONS, bookings="b.person_id = %(person)s")}) mine
+GROUP BY year, region_id
+HAVING SUM(bame) <> 0 OR SUM(ethnicity_stated) <> 0
+ON CONFLICT (year, region_id) DO UPDATE SET
+    bame = reporting_erasedreach.bame + EXCLUDED.bame,
+    ethnicity_stated = reporting_erasedreach.ethnicity_stated + EXCLUDED.ethnicity_stated
+"""
+
+
+def erased_reach_keep(*, person_id: int) -> int:
+    """Before a person's equality answers leave their bookings (erasure): add what their
+    attendances count in each year's reach to ErasedReach, of the years not frozen (a frozen
+    year's summary keeps them already). Call refresh() once the answers are gone, in the
+    same transaction, so no read counts them twice. Returns how many year-regions moved."""
+    with connection.cursor() as cursor:
+        cursor.execute(_KEEP_REACH_SQL, _params(person=person_id))
+        return cursor.rowcount
 
 
 # Coaching and mentoring ----------------------------------------------------------------------

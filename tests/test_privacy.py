@@ -107,6 +107,12 @@ def test_erasure_keeps_past_figures_and_removes_the_person_and_their_words(
     )
     assert person.email.endswith("@erased.invalid")
     assert not EqualityMonitoring.objects.filter(user=person).exists()
+    # Nor do their bookings keep the answers (the year's reach keeps what they counted).
+    assert Booking.objects.values_list("ethnic_category", "disability", "sex").get() == (
+        "Z",
+        "not_stated",
+        "not_stated",
+    )
     assert (
         Evaluation.objects.get().comments == ""
         and not Evaluation.objects.get().approved_for_publication

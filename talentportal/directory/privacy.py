@@ -5,6 +5,8 @@ from __future__ import annotations
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 
+from talentportal.notifications.models import OutboundEmail
+
 from .models import EqualityMonitoring, Profile, RoleAssignment
 
 REMOVED = "[removed]"
@@ -41,7 +43,16 @@ def export(user) -> dict:
 def erase(user) -> None:
     """Anonymise the account: no name, no address that reaches them, no way to sign in.
     The profile keeps organisation, band and staff group (what figures are broken down by),
-    never the job title; the equality answers go (bookings keep their own snapshot)."""
+    never the job title; the equality answers go (and have gone from their bookings,
+    programmes.privacy). Runs after every other app's erasure: the outbox then forgets
+    every message to the person's addresses, those the erasure itself wrote (a cancelled
+    place, an ended relationship) included, so nothing more reaches them."""
+    addresses = {
+        user.email,
+        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+    }
+    for address in addresses:
+        OutboundEmail.objects.filter(recipients=[address]).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     EqualityMonitoring.objects.filter(user=user).delete()
