@@ -194,6 +194,7 @@ MATRIX = {
     "directory:profile": "in ok ok ok ok ok ok ok ok ok ok ok",
     "directory:profile_edit": "in ok ok ok ok ok ok ok ok ok ok ok",
     "directory:role_revoke": "in no no no no no no no no no po no",
+    "directory:session_extend": "no po po po po po po po po po po po",
     "programmes:book": "in ok ok ok ok ok ok ok ok ok ok ok",
     "programmes:booking_calendar": "in nf nf nf nf nf nf nf nf nf nf ok",
     "programmes:booking_cancel": "in po po po po po po po po po po po",

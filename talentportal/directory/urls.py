@@ -26,5 +26,6 @@ urlpatterns = [
         views.RoleRevokeView.as_view(),
         name="role_revoke",
     ),
+    path("session/extend/", views.SessionExtendView.as_view(), name="session_extend"),
     path("health/", views.health, name="health"),
 ]

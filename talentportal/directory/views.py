@@ -1,3 +1,5 @@
+import time
+
 from django.contrib import messages
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
@@ -13,7 +15,7 @@ from talentportal.core.import_views import RecordsImportView
 from talentportal.core.tables import BoundedPaginationMixin
 from talentportal.core.views import parse_id
 
-from . import selectors, services
+from . import selectors, services, sessions
 from .filters import OrganisationFilter, PersonFilter
 from .forms import (
     EqualityForm,
@@ -194,6 +196,22 @@ class RoleRevokeView(RoleRequiredMixin, View):
         services.role_revoke(assignment=assignment, revoked_by=request.user)
         messages.success(request, f"Removed the role {assignment} from {person}.")
         return redirect("directory:person_roles", pk=person.pk)
+
+
+class SessionExtendView(RoleRequiredMixin, View):
+    """The time-out warning's "Stay signed in" (static/js/session-timeout.js): counts as
+    activity now and answers how many seconds the session has left (null if unlimited)."""
+
+    http_method_names = ["post"]
+    raise_exception = True  # a script asks: 403, not the sign-in page
+
+    def post(self, request):
+        if not sessions.session_is_limited(request.user):
+            return JsonResponse({"expires_in": None})
+        limit = sessions.session_activity_record(
+            session=request.session, now=time.time(), force=True
+        )
+        return JsonResponse({"expires_in": limit.expires_in})
 
 
 def health(request):

@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff sessions end after SESSION_STAFF_IDLE_SECONDS idle or SESSION_STAFF_MAX_SECONDS.
+    "talentportal.directory.middleware.SessionTimeoutMiddleware",
     # Records who made each audited change (django-pghistory context) on requests that may
     # change something (PGHISTORY_MIDDLEWARE_METHODS).
     "pghistory.middleware.HistoryMiddleware",
@@ -294,6 +296,15 @@ CELERY_BEAT_SCHEDULE = {
 # other POST that says "done" does not rewrite the session row, nor does the page that shows it.
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions of roles that see talent or equality data (MFA_ROLES) end after this long without a
+# request, and this long after signing in however busy; a page warns SESSION_WARNING_SECONDS
+# before and can extend the idle time ("Stay signed in"). Everyone else keeps Django's two
+# weeks with "Remember me". Activity is written to the session at most once a minute
+# (talentportal/directory/sessions.py); SESSION_SAVE_EVERY_REQUEST stays off.
+SESSION_STAFF_IDLE_SECONDS = int(env("SESSION_STAFF_IDLE_SECONDS", str(30 * 60)))
+SESSION_STAFF_MAX_SECONDS = int(env("SESSION_STAFF_MAX_SECONDS", str(12 * 60 * 60)))
+SESSION_WARNING_SECONDS = 2 * 60
+SESSION_ACTIVITY_INTERVAL_SECONDS = 60
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
