@@ -285,6 +285,8 @@ def _evidence_samples():
 
 
 def test_evidence_is_checked_by_its_content_not_only_its_name(client, make_user):
+    # As in any process that has built a PDF: WeasyPrint makes Pillow lenient on import.
+    import weasyprint  # noqa: F401
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     coach = practitioner(make_user())

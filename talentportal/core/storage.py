@@ -1,6 +1,8 @@
 """Where files are kept: static files (whitenoise) and the names of stored uploads."""
 
+import threading
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 from whitenoise.storage import CompressedManifestStaticFilesStorage
@@ -74,6 +76,25 @@ def _pdf_problem(upload) -> str | None:
     return None
 
 
+_STRICT_DECODING = threading.Lock()
+
+
+@contextmanager
+def _strict_image_decoding():
+    """WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when it is imported (any
+    process that has built a PDF), and then a truncated image decodes without an error,
+    its missing part filled in. Turn it off while checking, one check at a time."""
+    from PIL import ImageFile
+
+    with _STRICT_DECODING:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def _image_problem(upload, expected: str, extension: str) -> str | None:
     from PIL import Image
 
@@ -92,7 +113,7 @@ def _image_problem(upload, expected: str, extension: str) -> str | None:
                 return "The image is too large (over 40 million pixels). Upload a smaller scan."
             image.verify()  # the file's structure and checksums
         upload.seek(0)
-        with Image.open(upload) as image:
+        with _strict_image_decoding(), Image.open(upload) as image:
             image.load()  # every pixel: a truncated file fails here
     # As for PDFs: a decoder fed untrusted bytes may raise anything; the file is refused.
     except Exception:  # noqa: BLE001
