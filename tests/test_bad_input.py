@@ -224,17 +224,22 @@ def debug_urls(settings):
     """The URLconf as `make run` builds it (DEBUG on), put back as it was afterwards."""
     import importlib
 
+    from django.contrib import admin
     from django.urls import clear_url_caches
 
     import talentportal.urls
 
+    def reload():
+        login = admin.site.login  # the module wraps it again on each import: keep it once
+        importlib.reload(talentportal.urls)
+        admin.site.login = login
+        clear_url_caches()
+
     settings.DEBUG = True
-    importlib.reload(talentportal.urls)
-    clear_url_caches()
+    reload()
     yield
     settings.DEBUG = False
-    importlib.reload(talentportal.urls)
-    clear_url_caches()
+    reload()
 
 
 def test_stored_files_are_served_only_through_views_that_check_access(
