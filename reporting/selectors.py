@@ -67,6 +67,10 @@ def interventions(
     if recount:
         start, end = financial_year_instants(year)
         raw = intervention_figures(start=start, end=end, region_id=region_id)
+        # Erased people's answers are gone from their bookings; their reach was kept.
+        erased = summaries.erased_reach(year=year, region_id=region_id)
+        if raw["total"] is not None and any(erased.values()):
+            raw["total"] = {**raw["total"], **{k: raw["total"][k] + n for k, n in erased.items()}}
     else:
         raw = summaries.intervention_figures(year=year, region_id=region_id)
     empty = {"bookings": 0, "cancellations": 0, "attendances": 0, "did_not_attend": 0,

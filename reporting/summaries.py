@@ -49,13 +49,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from coaching.selectors import FIGURE_KEYS as COACHING_KEYS
 from programmes.selectors import BAME, BOOKED
 from talentportal.core.periods import financial_year
 
-from .models import FrozenYear, InterventionCounts, SummaryState
+from .models import ErasedReach, FrozenYear, InterventionCounts, SummaryState
 
 COUNTS = InterventionCounts.COUNTS
 # pg_advisory_xact_lock key: one sweep or rebuild at a time.
@@ -390,6 +391,16 @@ def intervention_figures(*, year: int, region_id: int | None) -> dict:
         "by_workstream": {r["workstream_id"]: r for r in rows if r["g_ws"] == 0 and r["pairs"]},
         "by_system": {(r["system_id"] or None): r for r in rows if r["g_sys"] == 0 and r["pairs"]},
     }
+
+
+def erased_reach(*, year: int, region_id: int | None) -> dict[str, int]:
+    """The reach erased people's bookings counted in a year (ErasedReach), for a recount
+    from the raw tables to add as the summary read does."""
+    qs = ErasedReach.objects.filter(year=year)
+    if region_id is not None:
+        qs = qs.filter(region_id=region_id)
+    sums = qs.aggregate(**{n: Sum(n) for n in _REACH})
+    return {n: sums[n] or 0 for n in _REACH}
 
 
 # The reach of what one person's bookings counted, by year and region: _COUNT_SQL over the
