@@ -24,35 +24,65 @@ WHERE n.pgh_id = t.pgh_id
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coaching', '0005_figure_changes'),
+        ("coaching", "0005_figure_changes"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='relationship',
-            name='insert_insert',
+            model_name="relationship",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='relationship',
-            name='update_update',
+            model_name="relationship",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='relationship',
-            name='delete_delete',
+            model_name="relationship",
+            name="delete_delete",
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='relationship',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "coaching_relationshipevent" ("agreed_sessions", "application_id", "client_id", "decline_reason", "ended_on", "goals", "id", "inactivity_reminded_on", "kind", "last_activity_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "practitioner_id", "reference", "requested_on", "respond_by", "started_on", "status") VALUES (NEW."agreed_sessions", NEW."application_id", NEW."client_id", CASE WHEN COALESCE(NEW."decline_reason", \'\') = \'\' THEN \'\' ELSE \'withheld (version \' || (1 + COALESCE((SELECT max(substring(e."decline_reason" FROM \'version ([0-9]+)\')::int) FROM "coaching_relationshipevent" e WHERE e.pgh_obj_id = NEW."id"), 0)) || \')\' END, NEW."ended_on", CASE WHEN COALESCE(NEW."goals", \'\') = \'\' THEN \'\' ELSE \'withheld (version \' || (1 + COALESCE((SELECT max(substring(e."goals" FROM \'version ([0-9]+)\')::int) FROM "coaching_relationshipevent" e WHERE e.pgh_obj_id = NEW."id"), 0)) || \')\' END, NEW."id", NEW."inactivity_reminded_on", NEW."kind", NEW."last_activity_on", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."practitioner_id", NEW."reference", NEW."requested_on", NEW."respond_by", NEW."started_on", NEW."status"); RETURN NULL;', hash='8b304a64b0879c17971d408d867671e38c2723ad', operation='INSERT', pgid='pgtrigger_insert_insert_f056f', table='coaching_relationship', when='AFTER')),
+            model_name="relationship",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "coaching_relationshipevent" ("agreed_sessions", "application_id", "client_id", "decline_reason", "ended_on", "goals", "id", "inactivity_reminded_on", "kind", "last_activity_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "practitioner_id", "reference", "requested_on", "respond_by", "started_on", "status") VALUES (NEW."agreed_sessions", NEW."application_id", NEW."client_id", CASE WHEN COALESCE(NEW."decline_reason", \'\') = \'\' THEN \'\' ELSE \'withheld (version \' || (1 + COALESCE((SELECT max(substring(e."decline_reason" FROM \'version ([0-9]+)\')::int) FROM "coaching_relationshipevent" e WHERE e.pgh_obj_id = NEW."id"), 0)) || \')\' END, NEW."ended_on", CASE WHEN COALESCE(NEW."goals", \'\') = \'\' THEN \'\' ELSE \'withheld (version \' || (1 + COALESCE((SELECT max(substring(e."goals" FROM \'version ([0-9]+)\')::int) FROM "coaching_relationshipevent" e WHERE e.pgh_obj_id = NEW."id"), 0)) || \')\' END, NEW."id", NEW."inactivity_reminded_on", NEW."kind", NEW."last_activity_on", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."practitioner_id", NEW."reference", NEW."requested_on", NEW."respond_by", NEW."started_on", NEW."status"); RETURN NULL;',
+                    hash="8b304a64b0879c17971d408d867671e38c2723ad",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_f056f",
+                    table="coaching_relationship",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='relationship',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "coaching_relationshipevent" ("agreed_sessions", "application_id", "client_id", "decline_reason", "ended_on", "goals", "id", "inactivity_reminded_on", "kind", "last_activity_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "practitioner_id", "reference", "requested_on", "respond_by", "started_on", "status") VALUES (NEW."agreed_sessions", NEW."application_id", NEW."client_id", CASE WHEN COALESCE(NEW."decline_reason", \'\') = \'\' THEN \'\' WHEN OLD."decline_reason" IS NOT DISTINCT FROM NEW."decline_reason" THEN COALESCE(NULLIF((SELECT e."decline_reason" FROM "coaching_relationshipevent" e WHERE e.pgh_obj_id = NEW."id" ORDER BY e.pgh_id DESC LIMIT 1), \'\'), \'withheld\') ELSE \'withheld (version \' || (1 + COALESCE((SELECT max(substring(e."decline_reason" FROM \'version ([0-9]+)\')::int) FROM "coaching_relationshipevent" e WHERE e.pgh_obj_id = NEW."id"), 0)) || \')\' END, NEW."ended_on", CASE WHEN COALESCE(NEW."goals", \'\') = \'\' THEN \'\' WHEN OLD."goals" IS NOT DISTINCT FROM NEW."goals" THEN COALESCE(NULLIF((SELECT e."goals" FROM "coaching_relationshipevent" e WHERE e.pgh_obj_id = NEW."id" ORDER BY e.pgh_id DESC LIMIT 1), \'\'), \'withheld\') ELSE \'withheld (version \' || (1 + COALESCE((SELECT max(substring(e."goals" FROM \'version ([0-9]+)\')::int) FROM "coaching_relationshipevent" e WHERE e.pgh_obj_id = NEW."id"), 0)) || \')\' END, NEW."id", NEW."inactivity_reminded_on", NEW."kind", NEW."last_activity_on", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."practitioner_id", NEW."reference", NEW."requested_on", NEW."respond_by", NEW."started_on", NEW."status"); RETURN NULL;', hash='becfcb753161c69dec295a6bc22e5f1a2193b647', operation='UPDATE', pgid='pgtrigger_update_update_c9615', table='coaching_relationship', when='AFTER')),
+            model_name="relationship",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "coaching_relationshipevent" ("agreed_sessions", "application_id", "client_id", "decline_reason", "ended_on", "goals", "id", "inactivity_reminded_on", "kind", "last_activity_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "practitioner_id", "reference", "requested_on", "respond_by", "started_on", "status") VALUES (NEW."agreed_sessions", NEW."application_id", NEW."client_id", CASE WHEN COALESCE(NEW."decline_reason", \'\') = \'\' THEN \'\' WHEN OLD."decline_reason" IS NOT DISTINCT FROM NEW."decline_reason" THEN COALESCE(NULLIF((SELECT e."decline_reason" FROM "coaching_relationshipevent" e WHERE e.pgh_obj_id = NEW."id" ORDER BY e.pgh_id DESC LIMIT 1), \'\'), \'withheld\') ELSE \'withheld (version \' || (1 + COALESCE((SELECT max(substring(e."decline_reason" FROM \'version ([0-9]+)\')::int) FROM "coaching_relationshipevent" e WHERE e.pgh_obj_id = NEW."id"), 0)) || \')\' END, NEW."ended_on", CASE WHEN COALESCE(NEW."goals", \'\') = \'\' THEN \'\' WHEN OLD."goals" IS NOT DISTINCT FROM NEW."goals" THEN COALESCE(NULLIF((SELECT e."goals" FROM "coaching_relationshipevent" e WHERE e.pgh_obj_id = NEW."id" ORDER BY e.pgh_id DESC LIMIT 1), \'\'), \'withheld\') ELSE \'withheld (version \' || (1 + COALESCE((SELECT max(substring(e."goals" FROM \'version ([0-9]+)\')::int) FROM "coaching_relationshipevent" e WHERE e.pgh_obj_id = NEW."id"), 0)) || \')\' END, NEW."id", NEW."inactivity_reminded_on", NEW."kind", NEW."last_activity_on", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."practitioner_id", NEW."reference", NEW."requested_on", NEW."respond_by", NEW."started_on", NEW."status"); RETURN NULL;',
+                    hash="becfcb753161c69dec295a6bc22e5f1a2193b647",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_c9615",
+                    table="coaching_relationship",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='relationship',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "coaching_relationshipevent" ("agreed_sessions", "application_id", "client_id", "decline_reason", "ended_on", "goals", "id", "inactivity_reminded_on", "kind", "last_activity_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "practitioner_id", "reference", "requested_on", "respond_by", "started_on", "status") VALUES (OLD."agreed_sessions", OLD."application_id", OLD."client_id", CASE WHEN COALESCE(OLD."decline_reason", \'\') = \'\' THEN \'\' ELSE COALESCE(NULLIF((SELECT e."decline_reason" FROM "coaching_relationshipevent" e WHERE e.pgh_obj_id = OLD."id" ORDER BY e.pgh_id DESC LIMIT 1), \'\'), \'withheld\') END, OLD."ended_on", CASE WHEN COALESCE(OLD."goals", \'\') = \'\' THEN \'\' ELSE COALESCE(NULLIF((SELECT e."goals" FROM "coaching_relationshipevent" e WHERE e.pgh_obj_id = OLD."id" ORDER BY e.pgh_id DESC LIMIT 1), \'\'), \'withheld\') END, OLD."id", OLD."inactivity_reminded_on", OLD."kind", OLD."last_activity_on", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."practitioner_id", OLD."reference", OLD."requested_on", OLD."respond_by", OLD."started_on", OLD."status"); RETURN NULL;', hash='e94d9bbd93ceed2a0274b6603427bb7438448a9f', operation='DELETE', pgid='pgtrigger_delete_delete_0fe01', table='coaching_relationship', when='AFTER')),
+            model_name="relationship",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "coaching_relationshipevent" ("agreed_sessions", "application_id", "client_id", "decline_reason", "ended_on", "goals", "id", "inactivity_reminded_on", "kind", "last_activity_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "practitioner_id", "reference", "requested_on", "respond_by", "started_on", "status") VALUES (OLD."agreed_sessions", OLD."application_id", OLD."client_id", CASE WHEN COALESCE(OLD."decline_reason", \'\') = \'\' THEN \'\' ELSE COALESCE(NULLIF((SELECT e."decline_reason" FROM "coaching_relationshipevent" e WHERE e.pgh_obj_id = OLD."id" ORDER BY e.pgh_id DESC LIMIT 1), \'\'), \'withheld\') END, OLD."ended_on", CASE WHEN COALESCE(OLD."goals", \'\') = \'\' THEN \'\' ELSE COALESCE(NULLIF((SELECT e."goals" FROM "coaching_relationshipevent" e WHERE e.pgh_obj_id = OLD."id" ORDER BY e.pgh_id DESC LIMIT 1), \'\'), \'withheld\') END, OLD."id", OLD."inactivity_reminded_on", OLD."kind", OLD."last_activity_on", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."practitioner_id", OLD."reference", OLD."requested_on", OLD."respond_by", OLD."started_on", OLD."status"); RETURN NULL;',
+                    hash="e94d9bbd93ceed2a0274b6603427bb7438448a9f",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_0fe01",
+                    table="coaching_relationship",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.RunSQL(SCRUB.format(column="goals"), migrations.RunSQL.noop),
         migrations.RunSQL(SCRUB.format(column="decline_reason"), migrations.RunSQL.noop),

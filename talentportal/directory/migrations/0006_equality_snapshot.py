@@ -4,19 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0005_place_changes'),
+        ("directory", "0005_place_changes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EqualitySnapshot',
+            name="EqualitySnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=120, unique=True)),
-                ('taken_at', models.DateTimeField()),
-                ('data', models.JSONField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=120, unique=True)),
+                ("taken_at", models.DateTimeField()),
+                ("data", models.JSONField()),
             ],
         ),
     ]

@@ -42,7 +42,7 @@ class Command(BaseCommand):
                     module.load(context)
         # Equality make-ups are published from nightly snapshots: take the first now, so
         # the demo shows them (in the apps' own tasks, run here in this process).
-        for label, module in portal_modules("tasks"):
+        for _label, module in portal_modules("tasks"):
             for name in dir(module):
                 if name.endswith("_snapshots_task"):
                     getattr(module, name)(force=True)
