@@ -53,7 +53,8 @@ def test_nominate_accept_join_pool_and_express_interest(contexts, make_user):
     nomination = Nomination.objects.get()
     assert nomination.nominee.email == "nia@nhs.example"
 
-    # The academy team accepts it and Nia joins the pool.
+    # The window closes (the team decides only then); the team accepts and Nia joins the pool.
+    NominationWindow.objects.update(closes_on=today - timedelta(days=1))
     assert PoolMembership.objects.filter(left_on__isnull=True).count() == 0
     team_page = signed_in(contexts, "team@nhs.example", totp=True)
     team_page.get_by_role("link", name="Talent", exact=True).click()
