@@ -125,7 +125,7 @@ class ParticipantInline(admin.TabularInline):
 
 
 def _form_by(form, request):
-    """The participant form knowing who saves it, so nobody gives themselves a place."""
+    """A scheme place's form knowing who saves it, so nobody gives themselves a place."""
     return type(form.__name__, (form,), {"by": request.user})
 
 
@@ -167,8 +167,26 @@ class PlacementInline(admin.TabularInline):
     raw_id_fields = ["organisation"]
 
 
+class TraineeForm(forms.ModelForm):
+    by = None  # who saves the trainee place (the admin sets it per request)
+
+    class Meta:
+        model = Trainee
+        fields = [
+            "person", "intake", "specialism", "host_organisation", "support_manager", "status",
+            "completed_on", "destination",
+        ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if data.get("person"):
+            _rule(services.trainee_validate, person=data["person"], by=self.by)
+        return data
+
+
 @admin.register(Trainee)
 class TraineeAdmin(SchemeScopedAdmin):
+    form = TraineeForm
     scheme_path = "gmts"
     list_display = ["person", "intake", "specialism", "host_organisation", "status"]
     list_filter = ["intake", "specialism", "status"]
@@ -176,6 +194,10 @@ class TraineeAdmin(SchemeScopedAdmin):
     search_fields = ["person__email", "person__last_name"]
     raw_id_fields = ["person", "host_organisation"]
     inlines = [PlacementInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = _form_by(self.form, request)
+        return super().get_form(request, obj, change, **kwargs)
 
 
 @admin.register(PlacementBid)

@@ -523,6 +523,15 @@ def scheme_participant_validate(
             )
 
 
+def trainee_validate(*, person: User, by: User | None = None) -> None:
+    """Nobody (`by`, who saves the trainee place) gives themselves a GMTS trainee place,
+    changes their own, or moves someone else's onto themselves."""
+    if by is not None and person.pk == by.pk:
+        raise ApplicationError(
+            "Someone else who manages the scheme must give you a trainee place or change yours."
+        )
+
+
 def bid_review_record(*, bid: PlacementBid, by: User, today: date) -> None:
     """Whoever records a bid's quality-assurance review is kept with the date (cleared when
     the bid goes back to waiting). The caller saves the bid."""

@@ -612,3 +612,44 @@ def test_nobody_gives_themselves_a_scheme_place_in_the_admin(client, make_user):
     client.force_login(make_user({"role": Role.SCHEME_MANAGER, "scheme": "edp"}))
     assert client.post(reverse("admin:talentpools_schemeparticipant_add"), place).status_code == 302
     assert edp.participants.get().person == manager
+
+
+def test_nobody_gives_themselves_a_trainee_place_in_the_admin(client, make_user):
+    manager = make_user({"role": Role.SCHEME_MANAGER, "scheme": "gmts"})
+    other = make_user({"role": Role.SCHEME_MANAGER, "scheme": "gmts"})
+    host = OrganisationFactory()
+    client.force_login(manager)
+
+    def place(person):
+        return {"person": person.pk, "intake": "2025-09-01", "specialism": "finance",
+                "host_organisation": host.pk, "status": "in_training",
+                "placements-TOTAL_FORMS": 0, "placements-INITIAL_FORMS": 0}  # fmt: skip
+
+    refused = "Someone else who manages the scheme must give you a trainee place"
+    response = client.post(reverse("admin:talentpools_trainee_add"), place(manager))
+    assert response.status_code == 200
+    assert refused in response.content.decode()
+    assert not Trainee.objects.exists()
+    # Nor by moving someone else's place onto themselves.
+    theirs = Trainee.objects.create(
+        person=make_user(), intake=date(2025, 9, 1), specialism="finance", host_organisation=host
+    )
+    url = reverse("admin:talentpools_trainee_change", args=[theirs.pk])
+    response = client.post(url, place(manager))
+    assert response.status_code == 200
+    assert refused in response.content.decode()
+    theirs.refresh_from_db()
+    assert theirs.person != manager
+    # Someone else gives them the place; they cannot then change it themselves.
+    client.force_login(other)
+    response = client.post(reverse("admin:talentpools_trainee_add"), place(manager))
+    assert response.status_code == 302
+    mine = Trainee.objects.get(person=manager)
+    client.force_login(manager)
+    url = reverse("admin:talentpools_trainee_change", args=[mine.pk])
+    response = client.post(
+        url, {**place(manager), "status": "completed", "completed_on": "2026-01-01"}
+    )
+    assert refused in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.status == "in_training"
