@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from talentportal.directory.mfa import ActivateTOTPView
+
 admin.site.site_header = "Talent Portal administration"
 admin.site.site_title = "Talent Portal"
 # The admin signs in through allauth: email verification, rate limits and two factors.
@@ -11,6 +13,8 @@ handler500 = "talentportal.core.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # TOTP set-up records the step of the code it accepted (talentportal/directory/mfa.py).
+    path("accounts/2fa/totp/activate/", ActivateTOTPView.as_view(), name="mfa_activate_totp"),
     path("accounts/", include("allauth.urls")),
     path("programmes/", include("programmes.urls")),
     path("coaching/", include("coaching.urls")),

@@ -8,7 +8,8 @@ every key decrypts, so keys can be rotated with `manage.py mfa_rotate_keys`).
 allauth remembers a used code for one 30-second period in the cache, yet accepts a code for
 MFA_TOTP_TOLERANCE periods either side, so the same code would pass again 31 seconds later.
 As RFC 6238 §5.2 asks, the last accepted time step is kept with the authenticator and no code
-from that step or an earlier one is accepted again.
+from that step or an earlier one is accepted again. That includes the code that finished
+setting TOTP up, which allauth checks without recording (totp_activate).
 """
 
 import base64
@@ -22,6 +23,8 @@ from allauth.mfa.base import forms as base_forms
 from allauth.mfa.base.internal.flows import check_rate_limit
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp import forms as totp_forms
+from allauth.mfa.totp import views as totp_views
+from allauth.mfa.totp.internal import flows as totp_flows
 from allauth.mfa.totp.internal.auth import (
     SECRET_SESSION_KEY,
     format_hotp_value,
@@ -33,6 +36,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.utils.crypto import salted_hmac
 
 # Marks a value as ours, so the migration and `mfa_rotate_keys` can tell it from plain text.
@@ -226,3 +230,33 @@ class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
         self.secret = totp_pending_secret(
             session=context.request.session, regenerate=not self.is_bound
         )
+        self.step = None
+
+    def clean_code(self) -> str:
+        code = super().clean_code()
+        # The step of the code that finishes set-up, so that the same code cannot then sign
+        # in or confirm again within the tolerance window (see totp_activate).
+        self.step = totp_code_step(secret=self.secret, code=code, now=time.time())
+        return code
+
+
+@transaction.atomic
+def totp_activate(*, request, form: ActivateTOTPForm) -> tuple[Authenticator, Authenticator | None]:
+    """allauth's activation, recording the time step of the code that set it up as the last
+    accepted one: allauth neither records it nor marks the code used, so the same code would
+    otherwise sign in straight away and for MFA_TOTP_TOLERANCE periods after."""
+    totp, recovery_codes = totp_flows.activate_totp(request, form)
+    if form.step is not None:  # None only for allauth's insecure bypass code (never set here)
+        totp.data[LAST_STEP] = form.step
+        totp.save(update_fields=["data"])
+    return totp, recovery_codes
+
+
+class ActivateTOTPView(totp_views.ActivateTOTPView):
+    """allauth's set-up page (mfa_activate_totp, routed in talentportal/urls.py ahead of
+    allauth's own), activating through totp_activate."""
+
+    def form_valid(self, form):
+        _totp, recovery_codes = totp_activate(request=self.request, form=form)
+        self.did_generate_recovery_codes = bool(recovery_codes)
+        return HttpResponseRedirect(self.get_success_url())

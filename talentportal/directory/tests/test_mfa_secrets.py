@@ -275,6 +275,41 @@ def test_confirming_the_second_factor_again_refuses_a_code_already_used(client, 
     assert again.status_code == 200 and "Incorrect code" in again.content.decode()
 
 
+def test_the_code_that_finished_set_up_cannot_sign_in_or_confirm_again(make_user, monkeypatch):
+    # allauth's activation checks the code but neither records its time step nor marks it
+    # used, so whoever saw it typed in could sign in with it for the next minute or so.
+    user = make_user(email="ada@nhs.example")
+    t = (int(time.time()) // 30) * 30 + 5
+    clock = {"now": float(t)}
+    monkeypatch.setattr(time, "time", lambda: clock["now"])  # allauth reads time.time()
+    setting_up = Client()
+    setting_up.force_login(user)
+    secret = _set_up_totp(setting_up)
+    code = _code(secret, t)
+    assert setting_up.post(reverse("mfa_activate_totp"), {"code": code}).status_code == 302
+    totp = Authenticator.objects.get(user=user, type="totp")
+    assert totp.data["last_step"] == t // 30
+
+    def sign_in(code):
+        browser = Client()
+        response = browser.post(
+            reverse("account_login"), {"login": user.email, "password": "correct-horse-battery"}
+        )
+        assert response.url == reverse("mfa_authenticate")
+        return browser, browser.post(reverse("mfa_authenticate"), {"code": code})
+
+    for now in (t + 20.0, t + 31.0):  # the same step, then the next (inside the tolerance)
+        clock["now"] = now
+        browser, response = sign_in(code)
+        assert response.status_code == 200 and "Incorrect code" in response.content.decode()
+        assert "_auth_user_id" not in browser.session
+        again = setting_up.post(reverse("mfa_reauthenticate"), {"code": code})
+        assert again.status_code == 200 and "Incorrect code" in again.content.decode()
+
+    browser, response = sign_in(_code(secret, clock["now"]))  # the next step's code works
+    assert response.status_code == 302 and browser.session["_auth_user_id"] == str(user.pk)
+
+
 def test_production_refuses_to_start_without_mfa_encryption_keys():
     env = {
         k: v
