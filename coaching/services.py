@@ -7,11 +7,13 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from talentportal.core.errors import ApplicationError
+from talentportal.core.storage import check_upload_content
 from talentportal.directory.models import BAND_ORDER, Profile, Role, User
 from talentportal.directory.services import role_grant
 
@@ -161,12 +163,20 @@ def practitioner_decide(
 def qualification_add(
     *, practitioner: Practitioner, body: str, level: str, awarded_on: date, evidence=None
 ) -> Qualification:
+    """Evidence must be what its name says: the model refuses another type or a large file
+    (ValidationError) before its content is read; a PDF or image that is not one is refused
+    here (ApplicationError), whichever way it came."""
     qualification = Qualification(
         practitioner=practitioner, body=body.strip(), level=level.strip(), awarded_on=awarded_on
     )
     if evidence:
         qualification.evidence = evidence
     qualification.full_clean()
+    if evidence:
+        try:
+            check_upload_content(evidence)
+        except ValidationError as exc:
+            raise ApplicationError(" ".join(exc.messages)) from None
     qualification.save()
     return qualification
 

@@ -229,3 +229,29 @@ def test_people_without_an_organisation_are_never_matched(make_user):
     app = application(make_user(profile__organisation=OrganisationFactory()))
     Profile.objects.filter(user=coach.user).update(organisation=None)
     assert shortlist(application=app, today=TODAY) == []
+
+
+def test_evidence_is_checked_by_its_content_in_the_service_whichever_way_it_comes(make_user):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    coach = practitioner(make_user())
+    add = {"practitioner": coach, "body": "EMCC", "level": "Senior", "awarded_on": TODAY}
+    page = SimpleUploadedFile("certificate.pdf", b"<html><script>alert(1)</script></html>")
+    with pytest.raises(ApplicationError, match="The file is not a PDF that can be opened"):
+        services.qualification_add(**add, evidence=page)
+    assert not coach.qualifications.exists()
+    pdf = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(pdf)
+    q = services.qualification_add(
+        **add, evidence=SimpleUploadedFile("certificate.pdf", pdf.getvalue())
+    )
+    try:
+        assert q.evidence.read() == pdf.getvalue()
+    finally:
+        q.evidence.close()
+        q.evidence.delete()
