@@ -372,6 +372,41 @@ def test_an_admin_list_says_why_an_out_of_range_year_was_dropped(client, make_us
     assert "could not be filtered that way" in response.content.decode()
 
 
+def test_an_admin_list_failing_in_our_own_code_still_reaches_the_500_handler(
+    client, make_user, monkeypatch
+):
+    """Only the admin's own handling of the address's parameters is answered with ?e=1: a
+    ValueError from one of our columns or querysets, on the same list with the same
+    parameters, is a bug and is not hidden behind 'could not be filtered'."""
+    from django.contrib import admin
+    from django.utils import timezone
+
+    from programmes.models import Session
+    from programmes.tests.factories import SessionFactory
+
+    session = SessionFactory()
+    client.force_login(make_user(Role.SYSTEM_ADMIN))
+    url = reverse("admin:programmes_session_changelist")
+    query = {"starts_at__year": str(timezone.localtime(session.starts_at).year)}
+    sessions = admin.site._registry[Session]
+    assert str(session) in client.get(url, query).content.decode()  # the list works
+
+    def broken_column(obj):
+        raise ValueError("a bug in a column")
+
+    monkeypatch.setattr(sessions, "list_display", [*sessions.list_display, broken_column])
+    with pytest.raises(ValueError, match="a bug in a column"):
+        client.get(url, query)
+    monkeypatch.undo()
+
+    def broken_queryset(request):  # called by the admin's ChangeList, but our code
+        raise ValueError("a bug in a queryset")
+
+    monkeypatch.setattr(sessions, "get_queryset", broken_queryset)
+    with pytest.raises(ValueError, match="a bug in a queryset"):
+        client.get(url, query)
+
+
 # Imports with very many problems: the first 100 on the page, all of them as CSV -----------
 
 

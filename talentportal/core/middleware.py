@@ -1,4 +1,7 @@
 import logging
+import os
+import traceback
+from pathlib import Path
 
 from django.contrib import messages
 from django.http import HttpResponseBadRequest
@@ -75,7 +78,9 @@ class AdminListLookupMiddleware:
     a date-hierarchy or filter value out of Python's or PostgreSQL's range (a year past
     9999, a number too long for the database) raises ValueError or OverflowError instead,
     on every admin list. Answer those the admin's way, with a message saying why. Only GETs
-    of list pages whose address has parameters: a list that fails without any is a bug,
+    of list pages whose address has parameters, and only errors raised inside Django while
+    the admin's ChangeList turns the parameters into a query (`_from_admin_lookups`): a
+    list that fails without parameters, or in our code (a column, a queryset), is a bug,
     and still reaches the 500 handler."""
 
     def __init__(self, get_response):
@@ -97,6 +102,7 @@ class AdminListLookupMiddleware:
             or "admin" not in match.namespaces
             or not (match.url_name or "").endswith("_changelist")
             or not any(name != ERROR_FLAG for name in request.GET)
+            or not _from_admin_lookups(exception)
         ):
             return None
         logger.info("admin list %s: unusable filter %s (%s)", request.path, request.GET, exception)
@@ -106,3 +112,19 @@ class AdminListLookupMiddleware:
             "so it is shown without the filter.",
         )
         return redirect(f"{request.path}?{ERROR_FLAG}=1")
+
+
+def _from_admin_lookups(exception) -> bool:
+    """Whether `exception` was raised while the admin's ChangeList (its date hierarchy,
+    filters and the count of what they match) was being built, with nothing but Django
+    between it and the raise: our code in between (a ModelAdmin's queryset, a list filter
+    of ours), or the page's columns and templates (rendered after the ChangeList), are not
+    the admin's lookups."""
+    import django
+    from django.contrib.admin.views import main
+
+    inside_django = str(Path(django.__file__).parent) + os.sep
+    files = [frame.f_code.co_filename for frame, _ in traceback.walk_tb(exception.__traceback__)]
+    if main.__file__ not in files:
+        return False
+    return all(name.startswith(inside_django) for name in files[files.index(main.__file__) :])
