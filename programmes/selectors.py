@@ -7,7 +7,6 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import (
     Avg,
-    Case,
     Count,
     Exists,
     F,
@@ -18,10 +17,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 
 from talentportal.core.disclosure import breakdown, equality_breakdown, is_small
 from talentportal.directory.models import ETHNIC_GROUPS, Profile, Role, User
@@ -332,30 +328,46 @@ def reach_key(programme_id: int) -> str:
     return f"{REACH}{programme_id}"
 
 
+# Each person once per programme, by the answer on their latest booking of it, with the
+# fingerprint of who took part that disclosure.members_key computes.
+_REACH_SQL = """
+WITH latest AS (
+    SELECT DISTINCT ON (prog, person_id) prog, person_id, ethnic_category
+    FROM (
+        SELECT COALESCE(s.programme_id, c.programme_id) AS prog, b.person_id,
+               b.ethnic_category, b.created_at, b.id
+        FROM programmes_booking b
+        LEFT JOIN programmes_session s ON s.id = b.session_id
+        LEFT JOIN programmes_cohort c ON c.id = b.cohort_id
+        WHERE b.status = ANY(%(booked)s) AND b.confirmed_at IS NOT NULL
+    ) b
+    WHERE prog IS NOT NULL
+    ORDER BY prog, person_id, created_at DESC, id DESC
+)
+SELECT prog, ethnic_category, COUNT(*),
+       SUM(('x' || substr(md5(person_id::text), 1, 12))::bit(48)::bigint)
+FROM latest
+GROUP BY prog, ethnic_category
+"""
+
+
 def reach_tables() -> dict[str, dict]:
     """Every programme's participants by ethnic group, as published (the disclosure rule of
-    `core/disclosure.equality_breakdown`), by snapshot key: one grouped query for all."""
-    group = Case(
-        *[
-            When(ethnic_category__in=list(codes), then=Value(label))
-            for label, codes in ETHNIC_GROUPS
-        ],
-        default=Value("Not stated"),
-    )
-    rows = (
-        Booking.objects.filter(status__in=BOOKED, confirmed_at__isnull=False)
-        .annotate(programme=Coalesce("session__programme_id", "cohort__programme_id"), group=group)
-        .values("programme", "group")
-        .annotate(n=Count("person", distinct=True))
-        .order_by()
-        .values_list("programme", "group", "n")
-    )
+    `core/disclosure.equality_breakdown`), by snapshot key: one statement for all."""
+    group_of = {code: label for label, codes in ETHNIC_GROUPS for code in codes}
     counts: dict[int, dict[str, int]] = {}
-    for programme, label, n in rows:
-        counts.setdefault(programme, {})[label] = n
+    fingerprints: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_REACH_SQL, {"booked": list(BOOKED)})
+        for programme, code, n, fingerprint in cursor.fetchall():
+            label = group_of.get(code, "Not stated")
+            by = counts.setdefault(programme, {})
+            by[label] = by.get(label, 0) + n
+            fingerprints[programme] = (fingerprints.get(programme, 0) + int(fingerprint)) % 2**63
     return {
         reach_key(programme): equality_breakdown(
             [(label, by.get(label, 0)) for label, _ in ETHNIC_GROUPS],
+            members=str(fingerprints[programme]),  # as disclosure.members_key
             neutral=frozenset({"Not stated"}),
         ).as_dict()
         for programme, by in counts.items()
@@ -421,7 +433,7 @@ def impact(*, programme: Programme, cohort: Cohort | None = None) -> dict:
         # Equality make-up only for the whole programme (a cohort's beside the programme's,
         # or its sister cohorts', would let small groups be worked out by subtraction), and
         # from the nightly snapshot: {"data" (a disclosure.Table as a dict, or None before
-        # the first), "taken_at", "next_at"}.
+        # the first), "taken_on", "next_on", "period_days"}.
         "by_ethnic_group": None
         if cohort is not None
         else equality_snapshot(key=reach_key(programme.pk)),

@@ -119,13 +119,16 @@ def interventions(
         "by_workstream": by_workstream,
         "by_system": by_system,
         "reach": {
-            # An equality share: under the disclosure rule (hidden when either side is 1 to
-            # 7 or nobody is on one side; both sides perturbed and rounded to 5; whole %).
+            # An equality share, under the disclosure rule (core/disclosure.equality_share),
+            # and only for a year that has ended: a live year's share would move with each
+            # booking the same staff see on the registers.
             "bame_share": equality_share(
                 total["bame"],
                 total["ethnicity_stated"],
                 context=f"bame:{year}:{region_id if region_id is not None else 'all'}",
-            ),
+            )
+            if financial_year_instants(year)[1] <= timezone.now()
+            else None,
             "bame_baseline": _baseline(review.bame_baseline) if review else None,
             "clinical_share": _share(total["clinical"], total["staff_group_stated"]),
             "clinical_baseline": _baseline(review.clinical_baseline) if review else None,

@@ -13,6 +13,7 @@ from talentportal.core.disclosure import (
     audit_linked,
     breakdown,
     equality_breakdown,
+    members_key,
 )
 from talentportal.directory.models import (
     ETHNIC_GROUPS,
@@ -201,6 +202,7 @@ def make_up(people: QuerySet[User]) -> dict:
         baselines.setdefault(b.dimension, {})[b.category] = float(b.percent) / 100
     ids = people.values("pk")
     users = User.objects.filter(pk__in=ids)
+    members = members_key(users.values_list("pk", flat=True))
     specs = [
         (Dimension.ETHNIC_GROUP, _ethnic_group_case(), [label for label, _ in ETHNIC_GROUPS]),
         (Dimension.SEX, F("equality__sex"), Sex.values),
@@ -245,7 +247,10 @@ def make_up(people: QuerySet[User]) -> dict:
         named = [(labels.get(dimension, {}).get(k, k), counts.get(k, 0)) for k in keys]
         if dimension in SENSITIVE:
             table = equality_breakdown(
-                named, neutral=NOT_STATED_LABELS, baselines=baselines.get(dimension)
+                named,
+                members=members,
+                neutral=NOT_STATED_LABELS,
+                baselines=baselines.get(dimension),
             )
         else:
             table = Table(*breakdown(named, baselines=baselines.get(dimension)))

@@ -102,7 +102,7 @@ def test_reach_shows_rounded_counts_and_does_not_move_with_one_booking(session):
     reach_snapshots_task.delay().get()
     first = reach(session.programme)
     assert all(v is None or v % 5 == 0 for v in first.values())
-    assert first["Mixed"] == 0
+    assert first["Mixed"] in (0, None)  # nobody: 0, or * when the perturbation moves it up
     attend(session, ethnic="N")  # one more, whose register the team sees
     reach_snapshots_task.delay().get()  # the same day: not yet due
     assert reach(session.programme) == first

@@ -114,14 +114,15 @@ def test_make_up_suppresses_small_groups_rounds_the_rest_and_shows_the_baseline(
     assert ethnic["Asian or Asian British"]["count"] is None
     assert ethnic["Asian or Asian British"]["share"] is None
     # Shown counts are near the truth, rounded to 5; shares whole per cents of them.
-    assert ethnic["White"]["count"] in (15, 20, 25)
-    assert ethnic["Black or Black British"]["count"] in (10, 15)
+    assert ethnic["White"]["count"] == 20  # 18 to 22, rounded
+    assert ethnic["Black or Black British"]["count"] in (None, 10)  # 9 may be moved below 8
     assert ethnic["White"]["share"] == round(ethnic["White"]["count"] / 32, 2)
     assert ethnic["White"]["baseline"] == pytest.approx(0.71)
-    # Every category is listed, so a missing row never says "nobody".
-    assert ethnic["Mixed"]["count"] == 0
+    # Every category is listed, so a missing row never says "nobody"; nobody is Mixed, which
+    # shows as 0 or, moved up by the perturbation, as *.
+    assert ethnic["Mixed"]["count"] in (0, None)
     sex = cells(dims(make_up)["Sex"])
-    assert sex["Female"]["count"] in (20, 25) and sex["Male"]["count"] in (10, 15)
+    assert sex["Female"]["count"] in (20, 25) and sex["Male"]["count"] in (None, 10)
 
 
 def test_a_group_all_in_one_category_does_not_reveal_its_members_answers():

@@ -3,25 +3,29 @@
 Equality breakdowns (ethnic group, sex, disability: special-category data) follow the rule
 stated in docs/security.md ("Small numbers"), built from recognised methods:
 
-- **Whole-table suppression.** A table is withheld (only its total is shown) when fewer than
-  `MIN_STATED` people gave an answer, or when one answer holds all but `SMALL_MAX` or fewer
-  of those who answered: such a table would tell, or nearly tell, each named member's answer.
-- **Primary suppression** (NHS Digital's Hospital Episode Statistics rules): counts from 1 to
-  7 are shown as "*" and nothing derived from them is shown.
-- **Cell-key perturbation** (the ONS method used for Census 2021): every other non-zero
-  count moves by at most `NOISE_MAX`, by an amount fixed by a secret key and the table's true
-  counts. The same group always publishes the same table; a group one person larger publishes
-  a freshly perturbed one, so comparing the table before and after someone joins does not say
-  which answer they gave.
+- **Primary suppression** (NHS Digital's Hospital Episode Statistics rules): a true count
+  from 1 to 7 is always shown as "*", and nothing derived from it is shown.
+- **Cell-key perturbation** (the ONS method used for Census 2021), extended to the edges of
+  the rule: every count is moved by -2..+2 (never below 0) by an amount fixed by a secret key,
+  the group's members and the table's true counts. Counts of 8 or more show as "*" when moved
+  below 8, otherwise rounded to the nearest 5; an empty category shows 0, or "*" when moved
+  up. So "*" stands for 0 to 9 people and a shown 0 for none. The same group always publishes
+  the same table; any change of members or answers draws afresh, so no edge of the rule
+  (0 to "*", "*" to 10, withheld to shown) proves what a newcomer or leaver answered.
+- **Whole-table suppression**: a table is withheld, only its total shown, when fewer than 8
+  people gave an answer, or when, after the perturbation, the answers other than the most
+  common add up to 7 or fewer (one answer holds all but a suppressible few). One message for
+  every reason, so the reason tells nothing.
 - **Rounding**: shown counts are rounded to the nearest 5 and shares are whole per cents of
   the shown counts, so no share is more exact than the count behind it.
 - **An audit** of every table before it is shown: from everything a reader sees (the exact
-  total, each rounded count widened by the rounding and the noise, "*" as 1–7, zeros as zero)
-  no hidden count may be pinned to a single value; a table failing it is withheld whole.
+  total, each shown count widened by the rounding and the noise, "*" as 0 to 9, 0 as none)
+  no count may be pinned to a single value other than 0; a table failing it is withheld.
+  Tables of groups that share people are audited together (`audit_linked`).
 
 Counts that carry no equality data (systems, professions) are shown exactly, with counts of
-1 to 7 hidden and a second count hidden where one alone could be worked out (`breakdown`).
-Totals are always exact. The same rule applies to a single equality share (`equality_share`).
+1 to 7 hidden and more hidden while those could be worked out (`breakdown`). Totals are
+always exact. The same rule applies to a single equality share (`equality_share`).
 """
 
 from __future__ import annotations
@@ -45,15 +49,11 @@ SUPPRESSED = "*"
 _NOISE = [-2] * 26 + [-1] * 51 + [0] * 102 + [1] * 51 + [2] * 26
 assert len(_NOISE) == 256  # noqa: S101
 
-WITHHELD_FEW = "Fewer than 8 people gave an answer, so the breakdown is not shown."
-WITHHELD_UNIFORM = (
-    "Nearly everyone gave the same answer, so the breakdown is not shown: "
-    "it would tell each person's answer."
-)
-WITHHELD_AUDIT = "The breakdown is not shown: a hidden count could be worked out from the rest."
-WITHHELD_LINKED = (
-    "The breakdown is not shown: beside those of groups that share people with this one, "
-    "a hidden count could be worked out."
+# One message for every reason a table is withheld: which rule applied would itself tell
+# something (few answers, nearly all alike, or a count the rest would pin).
+WITHHELD = (
+    "Not shown: with so few people, or so many giving the same answer, the breakdown could "
+    "tell someone's answer."
 )
 
 
@@ -163,11 +163,23 @@ def _secret() -> bytes:
     return salted_hmac("talentportal.disclosure.cell-key", "v1").digest()
 
 
-def _cell_keys(counts: list[tuple[str, int]]) -> dict[str, int]:
-    """A cell key (0–255) for each category, fixed by the secret and the table's true
-    counts: the same group gets the same keys, any change of membership new ones."""
+def members_key(ids) -> str:
+    """A fingerprint of who is in a group, for the cell keys: the sum of the first 48 bits of
+    each id's MD5, modulo 2**63 (PostgreSQL computes the same as
+    `SUM(('x' || substr(md5(id::text), 1, 12))::bit(48)::bigint)`), so the same people give
+    the same key whichever page publishes them. Not secret: the cell keys add the secret."""
+    total = sum(int(hashlib.md5(str(i).encode()).hexdigest()[:12], 16) for i in ids)  # noqa: S324
+    return str(total % 2**63)
+
+
+def _cell_keys(counts: list[tuple[str, int]], members: str) -> dict[str, int]:
+    """A cell key (0–255) for each category, fixed by the secret, the group's members and
+    the table's true counts: the same group gets the same keys, any change of members or
+    of their answers new ones."""
     table = hmac.new(
-        _secret(), json.dumps(sorted(counts), ensure_ascii=False).encode(), hashlib.sha256
+        _secret(),
+        json.dumps([members, sorted(counts)], ensure_ascii=False).encode(),
+        hashlib.sha256,
     ).digest()
     return {
         label: hmac.new(table, label.encode(), hashlib.sha256).digest()[0] for label, _ in counts
@@ -178,60 +190,68 @@ def _round(n: int) -> int:
     return ROUND_TO * ((n + ROUND_TO // 2) // ROUND_TO)
 
 
-def publish_count(true: int, cell_key: int) -> int:
-    """A count of at least MIN_STATED as published: perturbed (never below MIN_STATED) and
-    rounded to the nearest 5."""
-    return _round(max(MIN_STATED, true + _NOISE[cell_key]))
+def publish_count(true: int, cell_key: int) -> int | None:
+    """One count of an equality table as published: None ("*") for 1 to 7 and for any count
+    the perturbation leaves at 1 to 7 (an empty category moved up included), 0 for an empty
+    category left at 0, otherwise the perturbed count rounded to the nearest 5."""
+    if is_small(true):
+        return None
+    moved = max(0, true + _NOISE[cell_key])
+    if moved == 0:
+        return 0
+    if moved <= SMALL_MAX:
+        return None
+    return _round(moved)
 
 
-def bounds(shown: str | int) -> tuple[int, int]:
-    """What a reader can tell of a true count from what is shown of it in an equality table."""
+def bounds(shown: str | int | None) -> tuple[int, int]:
+    """What a reader who knows the rule can tell of a true count from what is shown of it
+    in an equality table."""
     if shown == SUPPRESSED or shown is None:
-        return 1, SMALL_MAX
+        return 0, SMALL_MAX + NOISE_MAX
     if shown == 0:
         return 0, 0
-    spread = ROUND_TO // 2 + NOISE_MAX
-    return max(MIN_STATED, shown - spread), shown + spread
+    # Shown r: moved within r-2..r+2 and at least 8; true within 2 of moved, at least 8.
+    return max(MIN_STATED, shown - ROUND_TO // 2 - NOISE_MAX), shown + ROUND_TO // 2 + NOISE_MAX
 
 
 def _audit(shown: list[int | None], total: int) -> bool:
-    """True when no non-zero count can be pinned to one value from the shown cells and the
-    exact total."""
-    ranges = [bounds(SUPPRESSED if s is None else s) for s in shown]
+    """True when no count can be pinned to one value other than 0 from the shown cells and
+    the exact total."""
+    ranges = [bounds(s) for s in shown]
     return _unpinned(ranges, total, skip=[s == 0 for s in shown])
 
 
 def equality_breakdown(
     counts: list[tuple[str, int]],
     *,
+    members: str = "",
     neutral: frozenset[str] = frozenset(),
     baselines: dict[str, float] | None = None,
 ) -> Table:
     """An equality breakdown (ethnic group, sex, disability) as it may be published.
 
-    `neutral` names the categories that give no answer ("Not stated"): they are shown
-    like the others but do not count as answers when deciding whether to withhold."""
+    `members` is the group's `members_key` (who is in it), so that a change of members
+    draws the perturbation afresh even where the counts come out the same. `neutral` names
+    the categories that give no answer ("Not stated"): shown like the others, but not
+    answers when deciding whether to withhold."""
     baselines = baselines or {}
     total = sum(n for _, n in counts)
-    answered = [n for label, n in counts if label not in neutral]
-    stated = sum(answered)
-
-    def withheld(reason: str) -> Table:
+    keys = _cell_keys(counts, members)
+    shown = [publish_count(n, keys[label]) for label, n in counts]
+    # The perturbed counts behind the shown ones, for the decision to withhold.
+    moved = {label: max(0, n + _NOISE[keys[label]]) for label, n in counts}
+    answered = [moved[label] for label, _ in counts if label not in neutral]
+    stated = sum(n for label, n in counts if label not in neutral)
+    if (
+        stated < MIN_STATED
+        or not answered
+        or sum(answered) - max(answered) <= SMALL_MAX
+        or not _audit(shown, total)
+    ):
         return Table(
-            total, [Cell(label, None, None, baselines.get(label)) for label, _ in counts], reason
+            total, [Cell(label, None, None, baselines.get(label)) for label, _ in counts], WITHHELD
         )
-
-    if stated < MIN_STATED:
-        return withheld(WITHHELD_FEW)
-    if stated - max(answered) <= SMALL_MAX:
-        return withheld(WITHHELD_UNIFORM)
-    keys = _cell_keys(counts)
-    shown = [
-        0 if n == 0 else None if is_small(n) else publish_count(n, keys[label])
-        for label, n in counts
-    ]
-    if not _audit(shown, total):
-        return withheld(WITHHELD_AUDIT)
     cells = [
         Cell(
             label,
@@ -246,18 +266,14 @@ def equality_breakdown(
 
 def equality_share(part: int, whole: int, *, context: str) -> float | None:
     """One equality share (such as the BAME share of those who stated an ethnic group), as
-    published: hidden when either side is 1 to 7; otherwise both sides are perturbed and
-    rounded as in `equality_breakdown`, and the share is a whole per cent of those, as a
-    0–1 fraction. `context` names the figure, so it takes part in the cell key."""
-    rest = whole - part
-    if whole < MIN_STATED or is_small(part) or is_small(rest):
-        return None
-    table = equality_breakdown([(f"{context}:part", part), (f"{context}:rest", rest)])
-    if table.withheld:
-        return None
+    published: the two sides are a two-row equality table (`equality_breakdown`), and the
+    share is a whole per cent of their shown counts, as a 0–1 fraction; hidden when the
+    table is withheld or either side shows "*" or 0. `context` names the figure (it takes
+    the place of the members in the cell key)."""
+    table = equality_breakdown([("part", part), ("rest", whole - part)], members=f"share:{context}")
     shown_part, shown_rest = (c.count for c in table.cells)
-    if not shown_part + shown_rest:
-        return None
+    if table.withheld or not shown_part or not shown_rest:
+        return None  # hidden, or nobody on one side (which would be everyone's answer)
     return round(shown_part / (shown_part + shown_rest), 2)
 
 
@@ -283,21 +299,55 @@ def audit_linked(
     each hidden count's smallest and largest possible value. While one is pinned, the
     smallest shown table overlapping it is withheld too (the pinned table itself first). A
     count pinned at 0 is allowed: it says what a shown zero says, and zeros are shown.
-    `answers` maps each person to their true label, which only the check uses."""
+    Groups that share nobody are checked apart. `answers` maps each person to their true
+    label, which only the check uses."""
+    tables = {name: g.table for name, g in groups.items()}
+    for component in _components(groups):
+        _audit_component({n: groups[n] for n in component}, tables, answers, labels)
+    return tables
+
+
+def _components(groups: dict[str, Published]) -> list[list[str]]:
+    """The groups in sets that share people (connected through shared members)."""
+    parent = {name: name for name in groups}
+
+    def root(name):
+        while parent[name] != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+
+    first: dict[object, str] = {}
+    for name in sorted(groups):
+        for person in groups[name].members:
+            if person in first:
+                parent[root(name)] = root(first[person])
+            else:
+                first[person] = name
+    out: dict[str, list[str]] = {}
+    for name in sorted(groups):
+        out.setdefault(root(name), []).append(name)
+    return list(out.values())
+
+
+def _audit_component(groups, tables, answers, labels) -> None:
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    tables = {name: g.table for name, g in groups.items()}
+    names = sorted(groups)
+    if all(tables[n].withheld for n in names) or not any(g.members for g in groups.values()):
+        return  # only totals shown: nothing beyond a total can be pinned
     signature: dict[object, tuple[str, ...]] = {}
-    for name in sorted(groups):
+    for name in names:
         for person in groups[name].members:
             signature[person] = signature.get(person, ()) + (name,)
-    atoms: dict[tuple[str, ...], list] = {}
-    for person, sig in signature.items():
-        atoms.setdefault(sig, []).append(person)
+    atoms: dict[tuple[str, ...], int] = {}
+    for sig in signature.values():
+        atoms[sig] = atoms.get(sig, 0) + 1
     atom_list = list(atoms)
     index = {(a, g): i for i, (a, g) in enumerate((a, g) for a in atom_list for g in labels)}
     n = len(index)
+    upper = np.array([atoms[a] for a in atom_list for g in labels], dtype=float)
 
     def cell(name: str, label: str):
         row = np.zeros(n)
@@ -311,18 +361,18 @@ def audit_linked(
         row = np.zeros(n)
         for g in labels:
             row[index[a, g]] = 1
-        size_rows.append((row, len(atoms[a]), len(atoms[a])))
-    upper = np.array([len(atoms[a]) for a in atom_list for g in labels], dtype=float)
+        size_rows.append((row, atoms[a], atoms[a]))
 
     def pinned() -> str | None:
         rows = list(size_rows)
         hidden = []
-        for name, t in tables.items():
+        for name in names:
+            t = tables[name]
             for c in t.cells:
                 if c.count is None:
                     hidden.append((name, c.label))
                 if not t.withheld:
-                    lo, hi = bounds(SUPPRESSED if c.count is None else c.count)
+                    lo, hi = bounds(c.count)
                     rows.append((cell(name, c.label), lo, hi))
         constraint = LinearConstraint(
             np.array([r for r, _, _ in rows]), [lo for _, lo, _ in rows], [hi for *_, hi in rows]
@@ -351,14 +401,15 @@ def audit_linked(
         else:
             overlapping = [
                 other
-                for other, g in groups.items()
-                if other != name and not tables[other].withheld and g.members & groups[name].members
+                for other in names
+                if other != name
+                and not tables[other].withheld
+                and groups[other].members & groups[name].members
             ]
             if not overlapping:  # cannot happen: a withheld table alone pins nothing
                 break
             culprit = min(overlapping, key=lambda o: (len(groups[o].members), o))
         t = tables[culprit]
         tables[culprit] = Table(
-            t.total, [Cell(c.label, None, None, c.baseline) for c in t.cells], WITHHELD_LINKED
+            t.total, [Cell(c.label, None, None, c.baseline) for c in t.cells], WITHHELD
         )
-    return tables

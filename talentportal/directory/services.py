@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from talentportal.core.errors import ApplicationError
 
@@ -256,8 +256,11 @@ def equality_snapshots_refresh(*, prefix: str, compute, now, force: bool = False
     `compute()` returns {key: published data} for every group of the kind; groups gone since
     lose their snapshot. All snapshots of a kind share one time, so a page can say when the
     next comes. Returns how many were written (0 when not yet due)."""
-    # One refresh of a kind at a time: the second waits, then finds it not due.
-    mine = EqualitySnapshot.objects.select_for_update().filter(key__startswith=prefix)
+    # One refresh of a kind at a time (also the first, when there is no row to lock yet): the
+    # second waits, then finds it not due.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"equality:{prefix}"])
+    mine = EqualitySnapshot.objects.filter(key__startswith=prefix)
     last = mine.order_by("-taken_at").values_list("taken_at", flat=True).first()
     period = timedelta(days=settings.EQUALITY_SNAPSHOT_DAYS)
     if not force and last is not None and now - last < period - timedelta(hours=1):

@@ -15,24 +15,26 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from talentportal.core.disclosure import (
     NOISE_MAX,
     SMALL_MAX,
-    WITHHELD_AUDIT,
-    WITHHELD_FEW,
-    WITHHELD_LINKED,
-    WITHHELD_UNIFORM,
+    WITHHELD,
     Published,
+    _audit,
     audit_linked,
     bounds,
     breakdown,
     equality_breakdown,
     equality_share,
+    members_key,
+    publish_count,
 )
 
 GROUPS = ["White", "Mixed", "Asian", "Black", "Other", "Not stated"]
 NEUTRAL = frozenset({"Not stated"})
 
 
-def table(counts: dict[str, int]):
-    return equality_breakdown([(g, counts.get(g, 0)) for g in GROUPS], neutral=NEUTRAL)
+def table(counts: dict[str, int], members: str = ""):
+    return equality_breakdown(
+        [(g, counts.get(g, 0)) for g in GROUPS], members=members, neutral=NEUTRAL
+    )
 
 
 def shown(t) -> dict[str, int | None]:
@@ -79,29 +81,37 @@ def test_baselines_travel_with_their_category():
 def test_a_group_all_of_one_answer_is_withheld_whole():
     """The probe's case: ten GMTS trainees, a table whose only row was "White *"."""
     t = table({"White": 10})
-    assert t.withheld == WITHHELD_UNIFORM
+    assert t.withheld == WITHHELD
     assert t.total == 10 and all(c.count is None for c in t.cells)
     # "No *" for disability: the same with other labels.
     t = equality_breakdown([("Yes", 0), ("No", 12), ("Prefer not to say", 0)])
-    assert t.withheld == WITHHELD_UNIFORM
+    assert t.withheld == WITHHELD
 
 
 def test_hidden_counts_adding_up_to_their_number_are_not_shown():
     """The probe's second case: 10 people, White 8, Mixed *, Black * (so one each)."""
-    t = table({"White": 8, "Mixed": 1, "Black": 1})
-    assert t.withheld == WITHHELD_UNIFORM
+    people = dict(enumerate(["White"] * 8 + ["Mixed", "Black"]))
+    tables = tables_for(people, {"group": set(people)})
+    assert_nothing_pinned(hidden_ranges(people, {"group": set(people)}, tables))
 
 
-def test_a_table_whose_hidden_count_the_rest_would_pin_is_withheld():
-    """8 + 8 + 1 = 17: the two eights show as 10 (so at least 8 each), which leaves exactly 1
-    for the hidden count. The audit finds it and withholds the table."""
-    t = table({"White": 8, "Asian": 8, "Black": 1})
-    assert t.withheld == WITHHELD_AUDIT and t.total == 17
+def test_the_audit_withholds_a_table_whose_hidden_count_the_rest_would_pin():
+    """Shown 10 means 8 to 14; a hidden count of a table of 23 beside it must be 9, which a
+    reader could tell. The audit refuses such a table."""
+    assert not _audit([10, None], 23)
+    assert _audit([10, None], 20)  # the hidden count can be 6 to 9
+    assert not _audit([10, 0], 10)  # a shown count can be pinned too: all ten in one row
 
 
 def test_fewer_than_eight_answers_withhold_the_table_whatever_the_not_stated():
     t = table({"White": 4, "Asian": 3, "Not stated": 30})
-    assert t.withheld == WITHHELD_FEW and t.total == 37
+    assert t.withheld == WITHHELD and t.total == 37
+
+
+def test_one_message_whatever_the_reason_a_table_is_withheld():
+    """Which rule withheld a table would itself tell something."""
+    few, uniform = table({"White": 4, "Not stated": 20}), table({"White": 30})
+    assert few.withheld == uniform.withheld == WITHHELD
 
 
 def test_shown_counts_are_rounded_to_five_near_the_truth_and_shares_are_whole_percents():
@@ -110,10 +120,12 @@ def test_shown_counts_are_rounded_to_five_near_the_truth_and_shares_are_whole_pe
     assert t.withheld is None and t.total == 82
     for c in t.cells:
         n = truth[c.label]
-        if n == 0:
-            assert c.count == 0
-        elif n <= SMALL_MAX:
-            assert c.count is None and c.share is None
+        if 1 <= n <= SMALL_MAX:
+            assert c.count is None and c.share is None  # 1 to 7: always "*"
+        elif c.count is None:
+            assert n <= SMALL_MAX + NOISE_MAX  # moved below 8: "*" stands for 0 to 9
+        elif c.count == 0:
+            assert n == 0  # a shown 0 is nobody
         else:
             assert c.count % 5 == 0 and c.count >= 10
             assert abs(c.count - n) <= 2 + NOISE_MAX
@@ -125,31 +137,86 @@ def test_the_same_group_always_publishes_the_same_table():
     assert table(truth) == table(dict(truth))
 
 
+def _reader_bounds() -> dict:
+    """What each shown value can stand for, worked out from the rule itself (every true count
+    up to 80 under every cell key), not from the module's own account of it (`bounds`)."""
+    out: dict = {}
+    for n in range(81):
+        for key in range(256):
+            s = publish_count(n, key)
+            lo, hi = out.get(s, (n, n))
+            out[s] = (min(lo, n), max(hi, n))
+    return out
+
+
+READER = _reader_bounds()
+
+
+def reader_bounds(shown_value):
+    lo, hi = READER[shown_value]
+    return lo, (hi if hi < 80 else 10**6)
+
+
+def test_the_audit_knows_at_least_what_a_reader_can_tell():
+    """The audit's ranges (`bounds`) hold every true count a shown value can stand for."""
+    for s, (lo, hi) in READER.items():
+        b_lo, b_hi = bounds(s)
+        assert b_lo <= lo and (hi >= 80 or hi <= b_hi), s
+
+
+def consistent_answers(before, after, total) -> set[str]:
+    """The answers a newcomer could have given, for a reader who sees a group's table
+    before and after they join (and the exact totals), knowing the rule: every answer k for
+    which some true counts fit both tables with the newcomer in k."""
+    out = set()
+    for k in GROUPS:
+        ranges = []
+        for label in GROUPS:
+            lo, hi = reader_bounds(shown(before)[label]) if not before.withheld else (0, total)
+            lo2, hi2 = reader_bounds(shown(after)[label]) if not after.withheld else (0, total + 1)
+            step = 1 if label == k else 0
+            lo, hi = max(lo, lo2 - step), min(hi, hi2 - step)
+            ranges.append((lo, hi))
+        fits = all(lo <= hi for lo, hi in ranges)
+        if fits and sum(lo for lo, _ in ranges) <= total <= sum(hi for _, hi in ranges):
+            out.add(k)
+    return out
+
+
 def test_one_more_person_does_not_say_which_answer_they_gave():
-    """Differencing: a reader sees a group's table before and after one person joins and
-    guesses that the row whose count went up is the newcomer's answer. Across generated
-    groups the guess must often be wrong or impossible (it always was before perturbation
-    whenever the count crossed a rounding boundary)."""
+    """Differencing: a reader sees a group's table before and after one person joins,
+    reading every cell, "*" and 0 included (0 to "*", "*" to 10, withheld to shown). Across
+    generated groups, small and edge counts among them, the tables never leave the reader
+    only one answer the newcomer can have given."""
     rng = random.Random(17)
-    right = tries = 0
-    for _ in range(400):
-        truth = {g: rng.choice([0, 0, 8, 9, 12, 15, 21, 30, 44]) for g in GROUPS}
-        newcomer = rng.choice(GROUPS[:5])
-        before = table(truth)
-        after = table({**truth, newcomer: truth[newcomer] + 1})
-        if before.withheld or after.withheld:
+    tries = 0
+    for _ in range(3000):
+        truth = {g: rng.choice([0, 0, 1, 6, 7, 8, 9, 12, 15, 21, 30, 44]) for g in GROUPS}
+        newcomer = rng.choice(GROUPS)
+        before = table(truth, members=f"group-{_}")
+        after = table({**truth, newcomer: truth[newcomer] + 1}, members=f"group-{_}+1")
+        if before.withheld and after.withheld:
             continue
         tries += 1
-        up = [
-            label
-            for label, n in shown(after).items()
-            if n is not None and (shown(before)[label] or 0) < n
-        ]
-        right += up == [newcomer]
-    assert tries > 200
-    # Without the perturbation a reader is right every time a count crosses a boundary of
-    # 5 and never wrong; with it, other rows move as well and the moved row misleads.
-    assert right / tries < 0.35
+        possible = consistent_answers(before, after, sum(truth.values()))
+        assert newcomer in possible  # the tables are true
+        assert len(possible) > 1, (truth, newcomer, shown(before), shown(after))
+    assert tries > 1000
+
+
+@pytest.mark.parametrize("white, asian", [(16, 6), (16, 7), (20, 8), (30, 7)])
+def test_a_table_appearing_after_one_joins_does_not_say_what_they_answered(white, asian):
+    """The edge of whole-table suppression: {White 16, Asian 7} is nearly all one answer.
+    If the rule looked at the true counts, the table would appear only when an Asian person
+    joined. It must be able to appear (and stay withheld) whichever answer the newcomer
+    gave."""
+    outcomes = {}
+    for newcomer in ("White", "Asian"):
+        after = {"White": white, "Asian": asian}
+        after[newcomer] += 1
+        shown_ = [not table(after, members=f"draw {i}").withheld for i in range(300)]
+        outcomes[newcomer] = (any(shown_), not all(shown_))
+    assert outcomes["White"] == outcomes["Asian"] == (True, True), outcomes
 
 
 def test_an_equality_share_is_whole_percent_and_hidden_for_small_sides():
@@ -190,7 +257,7 @@ def hidden_ranges(people: dict[int, str], groups: dict[str, set[int]], tables: d
                 hidden.append((name, c.label))
                 if t.withheld:
                     continue
-            a, b = bounds(c.count if c.count is not None else "*")
+            a, b = reader_bounds(c.count)
             rows.append(cell(name, c.label)), lo.append(a), hi.append(b)
     constraints = LinearConstraint(np.array(rows), lo, hi)
     result = {}
@@ -221,7 +288,7 @@ def tables_for(people, groups, *, linked=False):
         counts = dict.fromkeys(GROUPS, 0)
         for p in members:
             counts[people[p]] += 1
-        out[name] = table(counts)
+        out[name] = table(counts, members=members_key(members))
     if linked:
         published = {n: Published(frozenset(groups[n]), t) for n, t in out.items()}
         out = audit_linked(published, answers=people, labels=GROUPS)
@@ -270,28 +337,49 @@ def test_no_hidden_count_can_be_recovered_across_a_cohort_its_intake_and_its_sch
     assert_nothing_pinned(hidden_ranges(people, groups, tables))
 
 
-def test_linked_tables_withhold_a_table_that_would_reveal_another(seed=0):
-    """Without the linked check, a withheld cohort's count is its intake's less the other
-    cohort's (this generated case was found that way)."""
-    people, groups = nested_groups(1000 + seed)
-    alone = hidden_ranges(people, groups, tables_for(people, groups))
-    assert any(low == high != 0 for low, high in alone.values())
-    linked = tables_for(people, groups, linked=True)
-    assert any(t.withheld == WITHHELD_LINKED for t in linked.values())
+def test_linked_tables_withhold_a_table_that_would_reveal_another():
+    """Cohort A (7 people, all White) is withheld; its intake (A and B, 21 people) shows
+    White 25 (21 to 29) and cohort B (14) shows White 10 (8 to 14): A's White would be at
+    least 21 - 14 = 7, all of them. The check withholds the intake's table (the smallest
+    shown table that shares people with A), and then nothing is pinned. The tables are made
+    up at the edges of what the rule can show; the truth lies within them."""
+    from talentportal.core.disclosure import Cell, Table
+
+    people = dict(enumerate(["White"] * 21))
+    groups = {"cohort A": set(range(7)), "cohort B": set(range(7, 21)), "intake": set(people)}
+
+    def made_up(total, white):
+        return Table(total, [Cell(g, white if g == "White" else 0, None) for g in GROUPS])
+
+    tables = {
+        "cohort A": Table(7, [Cell(g, None, None) for g in GROUPS], WITHHELD),
+        "cohort B": made_up(14, 10),
+        "intake": made_up(21, 25),
+    }
+    assert hidden_ranges(people, groups, tables)["cohort A", "White"] == (7, 7)
+    published = {n: Published(frozenset(groups[n]), t) for n, t in tables.items()}
+    linked = audit_linked(published, answers=people, labels=GROUPS)
+    assert linked["intake"].withheld and not linked["cohort B"].withheld
+    assert_nothing_pinned(hidden_ranges(people, groups, linked))
+
+
+def test_groups_that_share_nobody_are_checked_apart_and_empty_ones_pass():
+    people = dict(enumerate(["White"] * 12 + ["Asian"] * 9))
+    groups = {"a": set(range(12)), "b": set(range(12, 21)), "empty": set()}
+    tables = tables_for(people, groups, linked=True)
+    assert set(tables) == {"a", "b", "empty"}
+    assert audit_linked({}, answers={}, labels=GROUPS) == {}
+    empty = {"x": Published(frozenset(), table({}))}
+    assert audit_linked(empty, answers={}, labels=GROUPS)["x"].total == 0
 
 
 def test_the_proof_finds_a_disclosure_when_there_is_one():
-    """The check can fail: the old rule's table (White 8, Mixed *, Black *, total 10, others
-    0) pins Mixed and Black to 1 each."""
+    """The check can fail: a table of 23 showing White 10 (8 to 14) and Asian * (0 to 9),
+    the rest 0, leaves Asian exactly 9, which a table of the rule is never allowed to."""
+    from talentportal.core.disclosure import Cell, Table
 
-    class Old:
-        withheld = None
-        cells = [
-            type("C", (), {"label": g, "count": {"White": 10}.get(g, 0)})
-            for g in GROUPS
-            if g not in ("Mixed", "Black")
-        ] + [type("C", (), {"label": g, "count": None}) for g in ("Mixed", "Black")]
-
-    people = dict(enumerate(["White"] * 8 + ["Mixed", "Black"]))
-    ranges = hidden_ranges(people, {"group": set(people)}, {"group": Old})
-    assert ranges["group", "Mixed"] == (1, 1)
+    shown_cells = {"White": 10, "Asian": None}
+    bad = Table(23, [Cell(g, shown_cells.get(g, 0), None) for g in GROUPS])
+    people = dict(enumerate(["White"] * 14 + ["Asian"] * 9))
+    ranges = hidden_ranges(people, {"group": set(people)}, {"group": bad})
+    assert ranges["group", "Asian"] == (9, 9)
