@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core import mail
 
+from programmes.tests.factories import ProgrammeFactory, SessionFactory
 from talentportal.directory.models import IntegratedCareSystem, Role
 from talentportal.directory.permissions import requires_mfa
 from talentportal.directory.tests.factories import OrganisationFactory
@@ -89,6 +90,15 @@ def test_every_role_signs_in_and_sees_its_own_navigation(page, make_user):
         page.wait_for_url("**/")
 
 
+def _kept_in_the_tab(page):
+    """What session-timeout.js keeps in this tab's sessionStorage, by page path."""
+    return page.evaluate(
+        """() => Object.fromEntries(Object.keys(sessionStorage)
+            .filter(key => key.startsWith("tp-kept-form:"))
+            .map(key => [key.slice("tp-kept-form:".length), JSON.parse(sessionStorage[key])]))"""
+    )
+
+
 def _sign_in_again_with_the_next_code(page, email):
     """A second sign-in in the same test: a TOTP code is accepted once per time step, so use
     the next step's (the tolerance allows one step either way)."""
@@ -137,6 +147,83 @@ def test_staff_are_warned_before_time_out_can_stay_signed_in_and_keep_what_they_
     assert page.get_by_text(
         "You were signed out because you had not used the portal for 10 seconds."
     ).is_visible()
+    _sign_in_again_with_the_next_code(page, "admin@nhs.example")
+    page.wait_for_url(lambda url: urlsplit(url).path == "/profile/edit/")
+    assert page.get_by_label("Job title").input_value() == (
+        "Head of Talent, typed before the time-out"
+    )
+    assert page.get_by_text("We have put back what you had typed").is_visible()
+
+
+def test_equality_answers_are_not_kept_in_the_browser_when_the_time_runs_out(
+    page, make_user, settings
+):
+    # Special-category data and confidential words are never left in a browser that was walked
+    # away from: nothing from forms marked data-session-keep="no" (the equality forms, a
+    # coaching application's goals), no equality answer from a form whose template forgot the
+    # mark (its other fields are kept); what else was typed still comes back.
+    settings.SESSION_STAFF_IDLE_SECONDS = 20
+    settings.SESSION_WARNING_SECONDS = 4
+    settings.SESSION_ACTIVITY_INTERVAL_SECONDS = 1
+    workshop = SessionFactory(programme=ProgrammeFactory(title="Courageous Conversations"))
+    make_user(Role.SYSTEM_ADMIN, email="admin@nhs.example", first_name="Ada")
+    sign_in(page, "admin@nhs.example", totp=True)
+    page.get_by_role("heading", name="Hello Ada").wait_for()
+
+    # Five tabs of the same person (each tab has its own sessionStorage).
+    equality, booking, forgot, goals = (page.context.new_page() for _ in range(4))
+    equality.goto("/profile/equality/")
+    booking.goto(f"/programmes/book/session/{workshop.pk}/")
+    forgot.goto("/profile/equality/")
+    forgot.locator("main form").evaluate(
+        """form => {
+            form.removeAttribute("data-session-keep");
+            form.insertAdjacentHTML("afterbegin", '<input name="note" aria-label="Note">');
+        }"""
+    )
+    forgot.get_by_label("Note").fill("an ordinary note")
+    for tab in (equality, booking, forgot):
+        tab.bring_to_front()  # a tab behind the others draws no frames to click on
+        tab.get_by_label("Mixed – White and Black African").check()
+        tab.get_by_label("Yes", exact=True).check()
+        tab.get_by_label("Female", exact=True).check()
+    goals.goto("/coaching/apply/coaching/")
+    goals.bring_to_front()
+    goals.get_by_label("What would you like to achieve?").fill("Confidence after my illness")
+    page.goto("/profile/edit/")
+    page.bring_to_front()
+    page.get_by_label("Job title").fill("Head of Talent, typed before the time-out")
+
+    for tab in (page, equality, booking, forgot, goals):
+        tab.wait_for_url(lambda url: urlsplit(url).path == "/accounts/login/", timeout=40_000)
+    assert _kept_in_the_tab(equality) == {}
+    assert _kept_in_the_tab(booking) == {}
+    assert _kept_in_the_tab(goals) == {}
+    kept = _kept_in_the_tab(forgot)
+    assert list(kept) == ["/profile/equality/"]
+    assert [(f["name"], f["value"]) for f in kept["/profile/equality/"]["fields"]] == [
+        ("note", "an ordinary note")
+    ]
+    assert "Head of Talent" in str(_kept_in_the_tab(page))
+
+    # Kept 10 minutes at most, even in a tab left open on the sign-in page.
+    forgot.evaluate(
+        """() => {
+            const key = "tp-kept-form:/profile/equality/";
+            const kept = JSON.parse(sessionStorage.getItem(key));
+            kept.at -= 10 * 60 * 1000 - 6000;
+            sessionStorage.setItem(key, JSON.stringify(kept));
+        }"""
+    )
+    forgot.bring_to_front()
+    forgot.reload()
+    assert list(_kept_in_the_tab(forgot)) == ["/profile/equality/"]
+    forgot.wait_for_function(
+        "() => sessionStorage.getItem('tp-kept-form:/profile/equality/') === null",
+        timeout=15_000,
+    )
+
+    page.bring_to_front()
     _sign_in_again_with_the_next_code(page, "admin@nhs.example")
     page.wait_for_url(lambda url: urlsplit(url).path == "/profile/edit/")
     assert page.get_by_label("Job title").input_value() == (

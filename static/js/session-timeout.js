@@ -7,9 +7,54 @@
 //   data-sign-in-url  where to go when the time is up (with ?next= this page)
 //   data-csrf-token, data-user
 // What was typed in this page's forms is kept in sessionStorage (this tab only) when the time
-// runs out, and put back when the same person opens the same page again after signing in.
+// runs out, and put back when the same person opens the same page again after signing in,
+// within KEEP_FOR. Never kept: forms marked data-session-keep="no" (equality answers and
+// confidential words: coaching goals and everything on a relationship's page, nominations and
+// decisions on them, talent conversations and calibration notes), and equality questions
+// (EQUALITY_FIELDS) on any form, marked or not, so that none of it is left in a browser that
+// was walked away from. Every page loads this script, signed in or not, to clear what was
+// kept once KEEP_FOR has passed.
 (function () {
   "use strict";
+
+  var KEPT_PREFIX = "tp-kept-form:";
+  var KEEP_FOR = 10 * 60 * 1000;
+  // talentportal/directory/forms.py EqualityForm (also asked when booking).
+  var EQUALITY_FIELDS = ["ethnic_category", "disability", "sex"];
+
+  function keptAt(raw) {
+    try {
+      return Number(JSON.parse(raw).at) || 0;
+    } catch (e) {
+      return 0;
+    }
+  }
+
+  // Remove what was kept longer ago than KEEP_FOR (on any page), then again when the next
+  // entry's time is up, for a tab left open on the sign-in page.
+  function forgetOld() {
+    var next = null;
+    try {
+      for (var i = window.sessionStorage.length - 1; i >= 0; i--) {
+        var key = window.sessionStorage.key(i);
+        if (!key || key.indexOf(KEPT_PREFIX) !== 0) {
+          continue;
+        }
+        var until = keptAt(window.sessionStorage.getItem(key)) + KEEP_FOR;
+        if (until <= Date.now()) {
+          window.sessionStorage.removeItem(key);
+        } else if (next === null || until < next) {
+          next = until;
+        }
+      }
+    } catch (e) {
+      return;
+    }
+    if (next !== null) {
+      window.setTimeout(forgetOld, next - Date.now() + 1000);
+    }
+  }
+  forgetOld();
 
   var dialog = document.getElementById("session-timeout");
   if (!dialog || typeof dialog.showModal !== "function") {
@@ -18,7 +63,7 @@
   var data = dialog.dataset;
   var warnBefore = Number(data.warnBefore) * 1000;
   var user = data.user;
-  var keptKey = "tp-kept-form:" + window.location.pathname;
+  var keptKey = KEPT_PREFIX + window.location.pathname;
   var deadlineKey = "tp-session-deadline";
   var countdown = dialog.querySelector("[data-countdown]");
   var stay = dialog.querySelector("[data-stay]");
@@ -39,9 +84,15 @@
   function fields() {
     var kept = [];
     document.querySelectorAll("main form").forEach(function (form, formIndex) {
+      if (form.closest('[data-session-keep="no"]')) {
+        return;
+      }
       Array.prototype.forEach.call(form.elements, function (el) {
         var type = (el.type || "").toLowerCase();
         if (!el.name || el.disabled || el.name === "csrfmiddlewaretoken") {
+          return;
+        }
+        if (EQUALITY_FIELDS.indexOf(el.name) >= 0) {
           return;
         }
         if (["password", "hidden", "file", "submit", "button", "image", "reset"].indexOf(type) >= 0) {
@@ -65,11 +116,16 @@
   }
 
   function keep() {
+    var kept = fields();
     try {
-      window.sessionStorage.setItem(
-        keptKey,
-        JSON.stringify({ user: user, at: Date.now(), fields: fields() })
-      );
+      if (kept.length) {
+        window.sessionStorage.setItem(
+          keptKey,
+          JSON.stringify({ user: user, at: Date.now(), fields: kept })
+        );
+      } else {
+        window.sessionStorage.removeItem(keptKey);
+      }
     } catch (e) {
       /* nothing more we can do */
     }
@@ -87,15 +143,15 @@
       return;
     }
     var kept = JSON.parse(raw);
-    // Only for the person who typed it, and not days later.
-    if (kept.user !== user || Date.now() - kept.at > 60 * 60 * 1000) {
+    // Only for the person who typed it, and only soon after.
+    if (kept.user !== user || !(Date.now() - kept.at <= KEEP_FOR)) {
       return;
     }
     var forms = document.querySelectorAll("main form");
     var changed = false;
     kept.fields.forEach(function (item) {
       var form = forms[item.form];
-      if (!form) {
+      if (!form || form.closest('[data-session-keep="no"]') || EQUALITY_FIELDS.indexOf(item.name) >= 0) {
         return;
       }
       Array.prototype.forEach.call(form.elements, function (el) {
