@@ -54,6 +54,7 @@ class PersonRow:
 @register
 class CoachingPeopleImporter(Importer):
     kind = "coaching_people"
+    decides = True
     columns = ("email", "name", "role", "approved_on", "organisation", "system")
     description = (
         "role is coach, coachee, mentor or mentee; approved_on is YYYY-MM-DD; system is an "

@@ -69,6 +69,7 @@ class MemberRow:
 @register
 class PoolMembersImporter(Importer):
     kind = "pool_members"
+    decides = True
     columns = (
         "email",
         "name",
@@ -233,6 +234,7 @@ def _intake(value: str) -> date | None:
 @register
 class GmtsTraineesImporter(Importer):
     kind = "gmts_trainees"
+    decides = True
     columns = (
         "email",
         "name",

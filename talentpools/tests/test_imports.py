@@ -605,3 +605,38 @@ def test_the_command_names_a_missing_file_and_an_unknown_kind(db, tmp_path):
         match="^Unknown kind of records 'pool_member'. Known: .*gmts_trainees.*pool_members",
     ):
         call_command("import_records", "pool_member", str(path))
+
+
+def test_nobody_imports_their_own_place_in_the_pool(walsall, client, make_user):
+    """An administrator's upload that puts themselves in the pool is refused with the row
+    (as a decision on their own nomination would be); another administrator's is not."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from talentportal.directory.models import Role
+
+    ann = make_user(Role.PROGRAMME_ADMIN, email="ann@nhs.example")
+    client.force_login(ann)
+    url = reverse("talentpools:import", args=["pool_members"])
+    page = client.post(url, {"file": SimpleUploadedFile("m.csv", MEMBERS, "text/csv")})
+    text = page.content.decode()
+    assert page.status_code == 200 and "row 2" in text.lower()
+    assert "is your own address" in text
+    assert not PoolMembership.objects.exists()
+    # The command line (the recorded break-glass route) and any other person may.
+    assert records_import(kind="pool_members", data=MEMBERS, by=make_user()).written
+    assert PoolMembership.objects.filter(member=ann).exists()
+
+
+def test_nobody_imports_their_own_trainee_place_or_approval(walsall):
+    for kind, data in (
+        ("gmts_trainees", TRAINEES_HEADER + trainee_row(email="me@nhs.example")),
+        (
+            "coaching_people",
+            b"email,name,role,approved_on,organisation,system\n"
+            b"me@nhs.example,Me Myself,coach,2022-05-01,,Black Country\n",
+        ),
+    ):
+        with pytest.raises(ImportFailed) as caught:
+            records_import(kind=kind, data=data, by=User(email="me@nhs.example"))
+        assert "is your own address" in str(caught.value.errors[0]), kind

@@ -84,7 +84,7 @@ class RecordsImportView(RoleRequiredMixin, View):
                 messages.error(request, "The checked file has expired; choose it again.")
                 return redirect(request.path)
             try:
-                result = records_import(kind=self.kind, data=data)
+                result = records_import(kind=self.kind, data=data, by=request.user)
             except ImportFailed as exc:
                 return self.failed(request, exc)
             cache.delete(self._key(request, token))
@@ -99,7 +99,7 @@ class RecordsImportView(RoleRequiredMixin, View):
             return self.render(request, form=form)
         data = form.cleaned_data["file"].read()
         try:
-            result = records_import(kind=self.kind, data=data, dry_run=True)
+            result = records_import(kind=self.kind, data=data, dry_run=True, by=request.user)
         except ImportFailed as exc:
             return self.failed(request, exc, form=form)
         # The checked file waits on the server (not in the page) until it is confirmed.

@@ -89,9 +89,13 @@ class Importer:
     columns: ClassVar[tuple[str, ...]]
     optional_columns: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = ""
+    # Records that decide someone's case (a place in the pool or a scheme, an approval as a
+    # coach or mentor): nobody imports their own, as nobody decides their own.
+    decides: ClassVar[bool] = False
 
-    def __init__(self) -> None:
+    def __init__(self, *, by_email: str | None = None) -> None:
         self.errors: list[RowError] = []
+        self.by_email = (by_email or "").lower() or None
 
     def error(self, row: int, column: str, message: str) -> None:
         self.errors.append(RowError(row, column, message))
@@ -105,6 +109,14 @@ class Importer:
                 raise ValidationError("too long")
         except ValidationError:
             self.error(row, column, f"'{value}' is not an email address")
+            return None
+        if self.decides and address == self.by_email:
+            self.error(
+                row,
+                column,
+                "is your own address: someone else must import a record that decides your "
+                "own place or approval",
+            )
             return None
         return address
 
@@ -205,16 +217,16 @@ def _read_rows(importer: Importer, data: bytes) -> list[tuple[int, dict[str, str
     return rows
 
 
-def _importer(kind: str) -> Importer:
+def _importer(kind: str, by=None) -> Importer:
     try:
-        return REGISTRY[kind]()
+        return REGISTRY[kind](by_email=getattr(by, "email", None))
     except KeyError:
         known = ", ".join(sorted(REGISTRY))
         raise ApplicationError(f"Unknown kind of records '{kind}'. Known: {known}.") from None
 
 
-def _import_one(kind: str, data: bytes, *, preview_only: bool) -> ImportResult:
-    importer = _importer(kind)
+def _import_one(kind: str, data: bytes, *, preview_only: bool, by=None) -> ImportResult:
+    importer = _importer(kind, by)
     rows = _read_rows(importer, data)
     result = ImportResult(kind=kind, rows=len(rows))
     # One import of a kind at a time: what validation saw is still true when writing.
@@ -230,14 +242,15 @@ def _import_one(kind: str, data: bytes, *, preview_only: bool) -> ImportResult:
     return result
 
 
-def records_import(*, kind: str, data: bytes, dry_run: bool = False) -> ImportResult:
+def records_import(*, kind: str, data: bytes, dry_run: bool = False, by=None) -> ImportResult:
     """Validate every row, then write all of them in one transaction, or nothing.
 
     Raises ImportFailed listing every problem as `row N: column: message`.
-    With `dry_run`, validates and returns a preview without writing.
+    With `dry_run`, validates and returns a preview without writing. `by`, the person
+    importing (the upload page's), may not import a record that decides their own case.
     """
     with transaction.atomic(), pghistory.context(source=f"import of {kind}"):
-        result = _import_one(kind, data, preview_only=dry_run)
+        result = _import_one(kind, data, preview_only=dry_run, by=by)
         if dry_run:
             transaction.set_rollback(True)
     return result
