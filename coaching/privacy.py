@@ -89,3 +89,6 @@ def erase(user) -> None:
         qualification.save(update_fields=["evidence"])
     DevelopmentRecord.objects.filter(practitioner__user=user).update(description="")
     Practitioner.objects.filter(user=user).update(experience="", biography="", is_open=False)
+    # A registration still waiting for approval counts in nothing and nobody should decide
+    # it: it goes (its certificates went above).
+    Practitioner.objects.filter(user=user, status=ApprovalStatus.SUBMITTED).delete()

@@ -10,7 +10,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.models import Application, Relationship
+from coaching.models import Application, Practitioner, Relationship
 from coaching.tests.factories import application, practitioner
 from programmes import services
 from programmes.models import Booking, RegisterEntry, Session
@@ -224,6 +224,12 @@ def test_an_erased_persons_coaching_under_way_is_withdrawn(client, make_user, ad
     # The coach is asked how it went; Ada is told nothing.
     assert OutboundEmail.objects.filter(recipients=[coach.user.email]).exists()
     assert not OutboundEmail.objects.filter(recipients__icontains="ada@").exists()
+
+
+def test_an_erased_persons_registration_waiting_for_approval_goes(client, make_user, ada):
+    waiting = practitioner(ada, approved=False)
+    _erase(client, make_user, ada)
+    assert not Practitioner.objects.filter(pk=waiting.pk).exists()
 
 
 def test_a_programme_without_dates_does_not_stop_an_erasure(client, make_user, ada):
