@@ -6,12 +6,12 @@ stated in docs/security.md ("Small numbers"), built from recognised methods:
 - **Primary suppression** (NHS Digital's Hospital Episode Statistics rules): a true count
   from 1 to 7 is always shown as "*", and nothing derived from it is shown.
 - **Cell-key perturbation** (the ONS method used for Census 2021), extended to the edges of
-  the rule: every count is moved by -2..+2 (never below 0) by an amount fixed by a secret key,
-  the group's members and the table's true counts. Counts of 8 or more show as "*" when moved
-  below 8, otherwise rounded to the nearest 5; an empty category shows 0, or "*" when moved
-  up. So "*" stands for 0 to 9 people and a shown 0 for none. The same group always publishes
-  the same table; any change of members or answers draws afresh, so no edge of the rule
-  (0 to "*", "*" to 10, withheld to shown) proves what a newcomer or leaver answered.
+  the rule: every count of 8 or more is moved by -2..+2 by an amount fixed by a secret key,
+  the group's members and the table's true counts, and shows as "*" when moved below 8,
+  otherwise rounded to the nearest 5. An empty category shows "*" too: a zero beside another
+  group's table would tell who is left. So "*" stands for 0 to 9 people. The same group
+  always publishes the same table; any change of members or answers draws afresh, so no
+  edge of the rule ("*" to 10, withheld to shown) proves what one newcomer answered.
 - **Whole-table suppression**: a table is withheld, only its total shown, when fewer than 8
   people gave an answer, or when, after the perturbation, the answers other than the most
   common add up to 7 or fewer (one answer holds all but a suppressible few). One message for
@@ -19,9 +19,9 @@ stated in docs/security.md ("Small numbers"), built from recognised methods:
 - **Rounding**: shown counts are rounded to the nearest 5 and shares are whole per cents of
   the shown counts, so no share is more exact than the count behind it.
 - **An audit** of every table before it is shown: from everything a reader sees (the exact
-  total, each shown count widened by the rounding and the noise, "*" as 0 to 9, 0 as none)
-  no count may be pinned to a single value other than 0; a table failing it is withheld.
-  Tables of groups that share people are audited together (`audit_linked`).
+  total, each shown count widened by the rounding and the noise, "*" as 0 to 9) no count may
+  be pinned to a single value; a table failing it is withheld. Tables of groups that share
+  people are audited together (`audit_linked`), down to each person's answer.
 
 Counts that carry no equality data (systems, professions) are shown exactly, with counts of
 1 to 7 hidden and more hidden while those could be worked out (`breakdown`). Totals are
@@ -191,14 +191,12 @@ def _round(n: int) -> int:
 
 
 def publish_count(true: int, cell_key: int) -> int | None:
-    """One count of an equality table as published: None ("*") for 1 to 7 and for any count
-    the perturbation leaves at 1 to 7 (an empty category moved up included), 0 for an empty
-    category left at 0, otherwise the perturbed count rounded to the nearest 5."""
-    if is_small(true):
+    """One count of an equality table as published: None ("*") for 0 to 7 and for any count
+    the perturbation leaves below 8, otherwise the perturbed count rounded to the nearest 5.
+    A zero is never shown: beside another group's table it would tell who is left."""
+    if true <= SMALL_MAX:
         return None
-    moved = max(0, true + _NOISE[cell_key])
-    if moved == 0:
-        return 0
+    moved = true + _NOISE[cell_key]
     if moved <= SMALL_MAX:
         return None
     return _round(moved)
@@ -297,8 +295,9 @@ def audit_linked(
     The reader is modelled as knowing every group's members and every shown table; an
     integer programme (scipy's HiGHS `milp`) over the people sharing the same groups finds
     each hidden count's smallest and largest possible value. While one is pinned, the
-    smallest shown table overlapping it is withheld too (the pinned table itself first). A
-    count pinned at 0 is allowed: it says what a shown zero says, and zeros are shown.
+    smallest shown table overlapping it is withheld too (the pinned table itself first); and
+    while the people who share exactly the same groups are all forced to one answer, the
+    smallest shown table they are in is withheld.
     Groups that share nobody are checked apart. `answers` maps each person to their true
     label, which only the check uses."""
     tables = {name: g.table for name, g in groups.items()}
@@ -342,8 +341,10 @@ def _audit_component(groups, tables, answers, labels) -> None:
         for person in groups[name].members:
             signature[person] = signature.get(person, ()) + (name,)
     atoms: dict[tuple[str, ...], int] = {}
-    for sig in signature.values():
+    atom_people: dict[tuple[str, ...], list] = {}
+    for person, sig in signature.items():
         atoms[sig] = atoms.get(sig, 0) + 1
+        atom_people.setdefault(sig, []).append(person)
     atom_list = list(atoms)
     index = {(a, g): i for i, (a, g) in enumerate((a, g) for a in atom_list for g in labels)}
     n = len(index)
@@ -363,7 +364,19 @@ def _audit_component(groups, tables, answers, labels) -> None:
             row[index[a, g]] = 1
         size_rows.append((row, atoms[a], atoms[a]))
 
-    def pinned() -> str | None:
+    def solve(objective, constraint, sign=1) -> float | None:
+        r = milp(
+            sign * objective,
+            constraints=constraint,
+            integrality=np.ones(n),
+            bounds=Bounds(np.zeros(n), upper),
+        )
+        return round(float(objective @ r.x)) if r.success else None
+
+    def pinned() -> tuple[str, bool] | None:
+        """(a table, whether the pin is in it) while something is pinned: a hidden count
+        to one value, or everyone in a set of people (those sharing exactly the same
+        groups) to one answer."""
         rows = list(size_rows)
         hidden = []
         for name in names:
@@ -379,23 +392,26 @@ def _audit_component(groups, tables, answers, labels) -> None:
         )
         for name, label in hidden:
             objective = cell(name, label)
-            truth = sum(1 for p in groups[name].members if answers[p] == label)
-            found = []
-            for sign in (1, -1):
-                r = milp(
-                    sign * objective,
-                    constraints=constraint,
-                    integrality=np.ones(n),
-                    bounds=Bounds(np.zeros(n), upper),
-                )
-                found.append(round(float(objective @ r.x)) if r.success else truth)
-            # A count pinned at 0 says only what a shown zero says (nobody gave that
-            # answer), and zeros are published as they are.
-            if found[0] == found[1] != 0:
-                return name
+            low, high = solve(objective, constraint), solve(objective, constraint, -1)
+            if low is None or high is None or low == high:
+                return name, True
+        # Each person's answer: only a set whose members all truly share one answer can be
+        # forced to it; it is when even the least the tables allow is all of them.
+        for a, size in atoms.items():
+            (label, *others) = {answers[p] for p in atom_people[a]}
+            if others:
+                continue
+            row = np.zeros(n)
+            row[index[a, label]] = 1
+            least = solve(row, constraint)
+            if least is None or least >= size:
+                shown = [g for g in a if not tables[g].withheld]
+                if shown:
+                    return min(shown, key=lambda g: (len(groups[g].members), g)), True
         return None
 
-    while (name := pinned()) is not None:
+    while (found := pinned()) is not None:
+        name, _ = found
         if not tables[name].withheld:
             culprit = name
         else:
