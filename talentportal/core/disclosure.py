@@ -207,17 +207,14 @@ def bounds(shown: str | int | None) -> tuple[int, int]:
     in an equality table."""
     if shown == SUPPRESSED or shown is None:
         return 0, SMALL_MAX + NOISE_MAX
-    if shown == 0:
-        return 0, 0
     # Shown r: moved within r-2..r+2 and at least 8; true within 2 of moved, at least 8.
     return max(MIN_STATED, shown - ROUND_TO // 2 - NOISE_MAX), shown + ROUND_TO // 2 + NOISE_MAX
 
 
 def _audit(shown: list[int | None], total: int) -> bool:
-    """True when no count can be pinned to one value other than 0 from the shown cells and
-    the exact total."""
-    ranges = [bounds(s) for s in shown]
-    return _unpinned(ranges, total, skip=[s == 0 for s in shown])
+    """True when no count can be pinned to one value from the shown cells and the exact
+    total."""
+    return _unpinned([bounds(s) for s in shown], total, skip=[False] * len(shown))
 
 
 def equality_breakdown(
