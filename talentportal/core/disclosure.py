@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -282,25 +283,59 @@ class Published:
 
 
 def audit_linked(
-    groups: dict[str, Published], *, answers: dict, labels: list[str]
+    groups: dict[str, Published],
+    *,
+    answers: dict,
+    labels: list[str],
+    history: Iterable[Published] = (),
 ) -> dict[str, Table]:
     """Tables of overlapping groups (a cohort, its intake, the pool) published together,
-    with each table withheld whose figures would, beside the others, let a reader pin a
-    hidden count (such as a cohort's withheld table worked out as its intake's less the
-    other cohort's).
+    with each table withheld whose figures would, beside the others and beside every table
+    published before (`history`), let a reader pin a hidden count (such as a cohort's
+    withheld table worked out as its intake's less the other cohort's) or someone's answer
+    (such as two people who joined the pool between two snapshots).
 
-    The reader is modelled as knowing every group's members and every shown table; an
-    integer programme (scipy's HiGHS `milp`) over the people sharing the same groups finds
-    each hidden count's smallest and largest possible value. While one is pinned, the
-    smallest shown table overlapping it is withheld too (the pinned table itself first); and
-    while the people who share exactly the same groups are all forced to one answer, the
-    smallest shown table they are in is withheld.
-    Groups that share nobody are checked apart. `answers` maps each person to their true
-    label, which only the check uses."""
+    The reader is modelled as knowing every group's members and every shown table, today's
+    and earlier ones. Over the people sharing the same groups (the "atoms"), each hidden
+    count must be able to take two values and the people of each atom must not all be
+    forced to one answer. Most of that is proved at once by a witness: moving one person's
+    answer to another keeps every shown table true. What no witness clears goes to an
+    integer programme (scipy's HiGHS `milp`), which finds the smallest and largest value
+    possible; in a set of groups too large for it, the uncleared count is treated as
+    pinned. While something is pinned, the smallest of today's shown tables that would let
+    it be pinned is withheld (the pinned table itself first); earlier tables stay as they
+    were published. Groups that share nobody are checked apart. `answers` maps each person
+    (today's and earlier members) to their true label, which only the check uses; an
+    earlier table their answers no longer fit (someone changed or erased an answer since)
+    is left out of the check."""
     tables = {name: g.table for name, g in groups.items()}
-    for component in _components(groups):
-        _audit_component({n: groups[n] for n in component}, tables, answers, labels)
-    return tables
+    everything = dict(groups)
+    fixed: set[str] = set()
+    for i, earlier in enumerate(history):
+        if earlier.table.withheld or not _agrees(earlier, answers):
+            continue  # a withheld table tells only its total, which the members tell
+        name = f"\x00earlier {i}"
+        everything[name], tables[name] = earlier, earlier.table
+        fixed.add(name)
+    for component in _components(everything):
+        if all(name in fixed for name in component):
+            continue  # nothing new to publish here
+        _audit_component({n: everything[n] for n in component}, tables, answers, labels, fixed)
+    return {name: tables[name] for name in groups}
+
+
+def _agrees(published: Published, answers: dict) -> bool:
+    """Whether everyone's answer today still reads as the table shows it."""
+    counts: dict[str, int] = {}
+    for person in published.members:
+        if person not in answers:
+            return False
+        counts[answers[person]] = counts.get(answers[person], 0) + 1
+    for c in published.table.cells:
+        lo, hi = bounds(c.count)
+        if not lo <= counts.get(c.label, 0) <= hi:
+            return False
+    return True
 
 
 def _components(groups: dict[str, Published]) -> list[list[str]]:
@@ -326,26 +361,114 @@ def _components(groups: dict[str, Published]) -> list[list[str]]:
     return list(out.values())
 
 
-def _audit_component(groups, tables, answers, labels) -> None:
-    import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
+# The most variables (atoms × answers) the integer programme takes on; beyond it, what no
+# witness clears is treated as pinned (the table is withheld rather than the check slowed).
+MILP_MAX_VARIABLES = 6000
 
+
+def _audit_component(groups, tables, answers, labels, fixed) -> None:
     names = sorted(groups)
-    if all(tables[n].withheld for n in names) or not any(g.members for g in groups.values()):
-        return  # only totals shown: nothing beyond a total can be pinned
     signature: dict[object, tuple[str, ...]] = {}
     for name in names:
         for person in groups[name].members:
             signature[person] = signature.get(person, ()) + (name,)
-    atoms: dict[tuple[str, ...], int] = {}
     atom_people: dict[tuple[str, ...], list] = {}
     for person, sig in signature.items():
-        atoms[sig] = atoms.get(sig, 0) + 1
         atom_people.setdefault(sig, []).append(person)
-    atom_list = list(atoms)
+    # How many of each atom, and of each table, truly gave each answer.
+    atom_counts = {a: _tally(answers[p] for p in people) for a, people in atom_people.items()}
+    true = {name: _tally(answers[p] for p in groups[name].members) for name in names}
+
+    def new(name: str) -> bool:
+        return name not in fixed and not tables[name].withheld
+
+    def smallest(candidates) -> str | None:
+        candidates = [c for c in candidates if new(c)]
+        return min(candidates, key=lambda c: (len(groups[c].members), c)) if candidates else None
+
+    def culprit(item) -> str | None:
+        """The table to withhold for a pinned item: a hidden count's own table if it is
+        today's and shown, else the smallest of today's shown tables sharing people with
+        it; for an atom forced to one answer, the smallest of today's tables it is in."""
+        kind, name, _ = item
+        if kind == "atom":
+            return smallest(name)
+        if new(name):
+            return name
+        return smallest(o for o in names if groups[o].members & groups[name].members)
+
+    while True:
+        pinned = _uncleared(names, tables, atom_counts, true, labels)
+        if pinned:
+            pinned = _exact(pinned, names, tables, groups, atom_people, answers, labels)
+        target = next((c for c in map(culprit, pinned) if c is not None), None)
+        if target is None:
+            return
+        t = tables[target]
+        tables[target] = Table(
+            t.total, [Cell(c.label, None, None, c.baseline) for c in t.cells], WITHHELD
+        )
+
+
+def _tally(values) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for v in values:
+        out[v] = out.get(v, 0) + 1
+    return out
+
+
+def _uncleared(names, tables, atom_counts, true, labels) -> list[tuple]:
+    """What no witness proves unpinned: ("hidden", table, label) for a hidden count, and
+    ("atom", groups, label) for the people sharing exactly those groups who all gave one
+    answer. A witness is one person of an atom moved from one answer to another with every
+    shown table they are in still true: then the hidden counts of those tables take a
+    second value, and the atom is not all of one answer."""
+    limits = {
+        name: {c.label: bounds(c.count) for c in tables[name].cells}
+        for name in names
+        if not tables[name].withheld
+    }
+
+    def movable(atom, x, y) -> bool:
+        if not atom_counts[atom].get(x):
+            return False
+        for name in atom:
+            if name in limits:
+                lo_x, _ = limits[name].get(x, (0, 0))
+                _, hi_y = limits[name].get(y, (0, 0))
+                if true[name].get(x, 0) - 1 < lo_x or true[name].get(y, 0) + 1 > hi_y:
+                    return False
+        return True
+
+    out: list[tuple] = []
+    touched: dict[str, set[str]] = {name: set() for name in names}  # counts a move changes
+    for atom, counts in atom_counts.items():
+        moves = [(x, y) for x in counts for y in labels if x != y and movable(atom, x, y)]
+        for name in atom:
+            touched[name].update(label for move in moves for label in move)
+        if len(counts) == 1 and not moves:
+            out.append(("atom", atom, next(iter(counts))))
+    for name in names:
+        out.extend(
+            ("hidden", name, c.label)
+            for c in tables[name].cells
+            if c.count is None and c.label not in touched[name]
+        )
+    return out
+
+
+def _exact(items, names, tables, groups, atom_people, answers, labels) -> list[tuple]:
+    """Of the items no witness cleared, those an integer programme finds pinned (all of
+    them when the set of groups is too large for it)."""
+    atom_list = list(atom_people)
+    n = len(atom_list) * len(labels)
+    if not n or n > MILP_MAX_VARIABLES:
+        return items  # nobody (an empty group's counts are all 0), or too large
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     index = {(a, g): i for i, (a, g) in enumerate((a, g) for a in atom_list for g in labels)}
-    n = len(index)
-    upper = np.array([atoms[a] for a in atom_list for g in labels], dtype=float)
+    upper = np.array([len(atom_people[a]) for a in atom_list for g in labels], dtype=float)
 
     def cell(name: str, label: str):
         row = np.zeros(n)
@@ -354,14 +477,22 @@ def _audit_component(groups, tables, answers, labels) -> None:
                 row[index[a, label]] = 1
         return row
 
-    size_rows = []
+    rows = []
     for a in atom_list:
         row = np.zeros(n)
         for g in labels:
             row[index[a, g]] = 1
-        size_rows.append((row, atoms[a], atoms[a]))
+        rows.append((row, len(atom_people[a]), len(atom_people[a])))
+    for name in names:
+        if not tables[name].withheld:
+            for c in tables[name].cells:
+                lo, hi = bounds(c.count)
+                rows.append((cell(name, c.label), lo, hi))
+    constraint = LinearConstraint(
+        np.array([r for r, _, _ in rows]), [lo for _, lo, _ in rows], [hi for *_, hi in rows]
+    )
 
-    def solve(objective, constraint, sign=1) -> float | None:
+    def solve(objective, sign=1) -> float | None:
         r = milp(
             sign * objective,
             constraints=constraint,
@@ -370,59 +501,18 @@ def _audit_component(groups, tables, answers, labels) -> None:
         )
         return round(float(objective @ r.x)) if r.success else None
 
-    def pinned() -> tuple[str, bool] | None:
-        """(a table, whether the pin is in it) while something is pinned: a hidden count
-        to one value, or everyone in a set of people (those sharing exactly the same
-        groups) to one answer."""
-        rows = list(size_rows)
-        hidden = []
-        for name in names:
-            t = tables[name]
-            for c in t.cells:
-                if c.count is None:
-                    hidden.append((name, c.label))
-                if not t.withheld:
-                    lo, hi = bounds(c.count)
-                    rows.append((cell(name, c.label), lo, hi))
-        constraint = LinearConstraint(
-            np.array([r for r, _, _ in rows]), [lo for _, lo, _ in rows], [hi for *_, hi in rows]
-        )
-        for name, label in hidden:
+    out = []
+    for item in items:
+        kind, name, label = item
+        if kind == "hidden":
             objective = cell(name, label)
-            low, high = solve(objective, constraint), solve(objective, constraint, -1)
+            low, high = solve(objective), solve(objective, -1)
             if low is None or high is None or low == high:
-                return name, True
-        # Each person's answer: only a set whose members all truly share one answer can be
-        # forced to it; it is when even the least the tables allow is all of them.
-        for a, size in atoms.items():
-            (label, *others) = {answers[p] for p in atom_people[a]}
-            if others:
-                continue
-            row = np.zeros(n)
-            row[index[a, label]] = 1
-            least = solve(row, constraint)
-            if least is None or least >= size:
-                shown = [g for g in a if not tables[g].withheld]
-                if shown:
-                    return min(shown, key=lambda g: (len(groups[g].members), g)), True
-        return None
-
-    while (found := pinned()) is not None:
-        name, _ = found
-        if not tables[name].withheld:
-            culprit = name
+                out.append(item)
         else:
-            overlapping = [
-                other
-                for other in names
-                if other != name
-                and not tables[other].withheld
-                and groups[other].members & groups[name].members
-            ]
-            if not overlapping:  # cannot happen: a withheld table alone pins nothing
-                break
-            culprit = min(overlapping, key=lambda o: (len(groups[o].members), o))
-        t = tables[culprit]
-        tables[culprit] = Table(
-            t.total, [Cell(c.label, None, None, c.baseline) for c in t.cells], WITHHELD
-        )
+            row = np.zeros(n)
+            row[index[name, label]] = 1
+            least = solve(row)
+            if least is None or least >= len(atom_people[name]):
+                out.append(item)
+    return out
