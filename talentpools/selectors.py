@@ -22,7 +22,7 @@ from talentportal.directory.models import (
     Sex,
     User,
 )
-from talentportal.directory.selectors import equality_snapshot
+from talentportal.directory.selectors import equality_history, equality_snapshot
 
 from . import permissions
 from .models import (
@@ -297,10 +297,12 @@ def _answers(people: QuerySet[User]) -> dict[str, dict[int, str]]:
     return out
 
 
-def make_up_tables(*, on: date) -> dict[str, dict]:
+def make_up_tables(*, on: date) -> tuple[dict[str, dict], list[tuple]]:
     """The make-up of the pool on a day, of every cohort and of every GMTS intake, by
-    snapshot key, each equality table withheld where beside the others it would let a
-    hidden count be worked out."""
+    snapshot key, each equality table withheld where beside the others, and beside every
+    make-up table shown before, it would let a hidden count or someone's answer be worked
+    out; with each equality table and its members, to be remembered for the next check
+    (as `directory.services.equality_snapshots_refresh` takes them)."""
     groups: dict[str, QuerySet[User]] = {
         make_up_key(MAKE_UP_POOL, Pool.ASPIRANT_DIRECTORS): User.objects.filter(
             pool_memberships__in=pool_members(on=on)
@@ -316,7 +318,13 @@ def make_up_tables(*, on: date) -> dict[str, dict]:
     members = {
         key: frozenset(people.values_list("pk", flat=True)) for key, people in groups.items()
     }
-    everyone = User.objects.filter(pk__in=set().union(*members.values()))
+    history = {
+        d.label: equality_history(prefix=MAKE_UP, dimension=d.label)
+        for d in (Dimension.ETHNIC_GROUP, Dimension.SEX, Dimension.DISABILITY)
+    }
+    earlier = {p for published in history.values() for h in published for p in h.members}
+    everyone = User.objects.filter(pk__in=set().union(earlier, *members.values()))
+    published = []
     for label, answers in _answers(everyone).items():
         linked = audit_linked(
             {
@@ -325,10 +333,12 @@ def make_up_tables(*, on: date) -> dict[str, dict]:
             },
             answers=answers,
             labels=[c["label"] for c in _dimension(next(iter(tables.values())), label)["cells"]],
+            history=history[label],
         )
         for key, table in linked.items():
             _dimension(tables[key], label).update(table.as_dict())
-    return tables
+            published.append((key, label, members[key], table.as_dict()))
+    return tables, published
 
 
 def _dimension(make_up_data: dict, label: str) -> dict:

@@ -127,7 +127,7 @@ def test_the_published_groups_are_checked_together(monkeypatch):
 
     seen = []
 
-    def check(groups, *, answers, labels):
+    def check(groups, *, answers, labels, history=()):
         seen.append((set(groups), {k: set(g.members) for k, g in groups.items()}, labels))
         # Withhold the cohort's table, as the check would if it pinned a count.
         return {
@@ -144,7 +144,7 @@ def test_the_published_groups_are_checked_together(monkeypatch):
     )
     for user in pool[:9]:
         SchemeParticipant.objects.create(cohort=cohort, person=user)
-    tables = selectors.make_up_tables(on=timezone.localdate())
+    tables, _ = selectors.make_up_tables(on=timezone.localdate())
     pool_key = selectors.make_up_key(selectors.MAKE_UP_POOL, "aspirant_directors")
     cohort_key = selectors.make_up_key(selectors.MAKE_UP_COHORT, cohort)
     assert [s[2][0] for s in seen] and len(seen) == 3  # ethnic group, sex, disability
@@ -154,3 +154,59 @@ def test_the_published_groups_are_checked_together(monkeypatch):
         assert members[pool_key] == {u.pk for u in pool}
     ethnic = next(d for d in tables[cohort_key]["dimensions"] if d["label"] == "Ethnic group")
     assert ethnic["withheld"] == WITHHELD
+
+
+def test_each_shown_table_is_remembered_once_and_checked_beside_the_next(monkeypatch):
+    """Two snapshots can be compared: what the people who joined in between answered must
+    not follow from them. So every shown equality table is kept with who was in the group
+    (only when it changed), and the next snapshot is checked beside it."""
+    from talentportal.directory.models import EqualityPublication
+
+    people = [member(code) for code, n in (("A", 14), ("H", 9), ("N", 8)) for _ in range(n)]
+    now = timezone.now()
+
+    def refresh(at):
+        return equality_snapshots_refresh(
+            prefix=selectors.MAKE_UP,
+            compute=lambda: selectors.make_up_tables(on=timezone.localdate(at)),
+            now=at,
+            force=True,
+        )
+
+    refresh(now)
+    pool_key = selectors.make_up_key(selectors.MAKE_UP_POOL, "aspirant_directors")
+    kept = EqualityPublication.objects.filter(key=pool_key, dimension="Ethnic group")
+    (first,) = kept.all()
+    assert set(first.members) == {u.pk for u in people}
+    ethnic = next(
+        d
+        for d in selectors.make_up_published(selectors.MAKE_UP_POOL, "aspirant_directors")["data"][
+            "dimensions"
+        ]
+        if d["label"] == "Ethnic group"
+    )
+    assert first.table["cells"] == ethnic["cells"]
+    refresh(now + timedelta(days=1))  # nobody joined: the same table, not kept twice
+    assert kept.all().count() == 1
+    joiners = [member("A"), member("A")]
+    real, seen = selectors.audit_linked, []
+
+    def spy(groups, *, answers, labels, history=()):
+        seen.append([set(h.members) for h in history])
+        return real(groups, answers=answers, labels=labels, history=history)
+
+    monkeypatch.setattr(selectors, "audit_linked", spy)
+    refresh(now + timedelta(days=2))
+    assert {u.pk for u in people} in seen[0]  # the earlier pool, with its members
+    latest = kept.all().order_by("-published_at", "-pk").first()
+    now_shown = next(
+        d
+        for d in selectors.make_up_published(selectors.MAKE_UP_POOL, "aspirant_directors")["data"][
+            "dimensions"
+        ]
+        if d["label"] == "Ethnic group"
+    )
+    if now_shown["withheld"]:
+        assert kept.all().count() == 1  # a withheld table tells nothing to keep
+    else:
+        assert kept.all().count() == 2 and {j.pk for j in joiners} <= set(latest.members)

@@ -4,6 +4,7 @@ import pghistory
 import pgtrigger
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -450,3 +451,24 @@ class EqualitySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} at {self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class EqualityPublication(models.Model):
+    """One equality table as it was shown (one dimension of one snapshot), with who was in
+    the group then: every later table of the same kind is checked beside it, so that two
+    snapshots cannot be compared to tell what the people who joined or left in between
+    answered (`core/disclosure.audit_linked`). Kept once per change: the same people with
+    the same answers publish the same table. Holds only the published figures and the
+    members, never anyone's answer."""
+
+    key = models.CharField(max_length=120)
+    dimension = models.CharField(max_length=40)
+    members = ArrayField(models.BigIntegerField())
+    table = models.JSONField()
+    published_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "dimension", "-published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.dimension} at {self.published_at:%Y-%m-%d %H:%M}"

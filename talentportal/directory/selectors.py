@@ -9,7 +9,17 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .models import EqualitySnapshot, IntegratedCareSystem, Organisation, Region, Role, User
+from talentportal.core.disclosure import Published, Table
+
+from .models import (
+    EqualityPublication,
+    EqualitySnapshot,
+    IntegratedCareSystem,
+    Organisation,
+    Region,
+    Role,
+    User,
+)
 from .permissions import has_role, talent_lead_scopes
 
 
@@ -79,3 +89,16 @@ def equality_snapshot(*, key: str) -> dict:
         "next_on": words(last + period if last else None),
         "period_days": settings.EQUALITY_SNAPSHOT_DAYS,
     }
+
+
+def equality_history(*, prefix: str, dimension: str) -> list[Published]:
+    """Every equality table of one kind and dimension shown so far, with who was in its group
+    then, oldest first: what a reader may have kept, for the check of the next."""
+    return [
+        Published(frozenset(members), Table.from_dict(table))
+        for members, table in EqualityPublication.objects.filter(
+            key__startswith=prefix, dimension=dimension
+        )
+        .order_by("published_at", "pk")
+        .values_list("members", "table")
+    ]

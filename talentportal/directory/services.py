@@ -12,6 +12,7 @@ from talentportal.core.errors import ApplicationError
 
 from .models import (
     EqualityMonitoring,
+    EqualityPublication,
     EqualitySnapshot,
     ErasureRequest,
     IntegratedCareSystem,
@@ -248,14 +249,22 @@ def personal_data_export(*, subject: User, by: User, now) -> dict:
 
 
 @transaction.atomic
-def equality_snapshots_refresh(*, prefix: str, compute, now, force: bool = False) -> int:
+def equality_snapshots_refresh(
+    *, prefix: str, compute, now, force: bool = False, keep_unchanged: bool = False
+) -> int:
     """Publish anew the equality breakdowns of one kind of group (all keys under `prefix`,
     such as "talentpools.cohort:"), when the last were taken at least a period
     (`EQUALITY_SNAPSHOT_DAYS`, less an hour's slack for the scheduler) ago, or `force`.
 
-    `compute()` returns {key: published data} for every group of the kind; groups gone since
-    lose their snapshot. All snapshots of a kind share one time, so a page can say when the
-    next comes. Returns how many were written (0 when not yet due)."""
+    `compute()` returns ({key: published data} for every group of the kind, [(key,
+    dimension, members, table as a dict)] for each equality table in it): each shown table
+    is remembered with its members (EqualityPublication) when it differs from the last of
+    its key and dimension, so that later ones are checked beside it. Groups gone since lose
+    their snapshot. The others are replaced, or with `keep_unchanged` (breakdowns of closed
+    periods, published once and changed only if their records change) written only when
+    new or changed, so each keeps the time it was published. The snapshots of a kind
+    written together share one time, so a page can say when the next comes. Returns how
+    many were written (0 when not yet due)."""
     # One refresh of a kind at a time (also the first, when there is no row to lock yet): the
     # second waits, then finds it not due.
     with connection.cursor() as cursor:
@@ -265,10 +274,27 @@ def equality_snapshots_refresh(*, prefix: str, compute, now, force: bool = False
     period = timedelta(days=settings.EQUALITY_SNAPSHOT_DAYS)
     if not force and last is not None and now - last < period - timedelta(hours=1):
         return 0
-    tables = compute()
+    tables, published = compute()
     if any(not key.startswith(prefix) for key in tables):
         raise ValueError(f"every key must start with {prefix!r}")
     mine.exclude(key__in=list(tables)).delete()
+    if keep_unchanged:
+        before = dict(mine.filter(key__in=list(tables)).values_list("key", "data"))
+        tables = {key: data for key, data in tables.items() if before.get(key) != data}
+        published = [p for p in published if p[0] in tables]
     for key, data in tables.items():
         EqualitySnapshot.objects.update_or_create(key=key, defaults={"taken_at": now, "data": data})
+    for key, dimension, members, table in published:
+        if table["withheld"]:
+            continue  # only the total was shown, which the members tell
+        members = sorted(members)
+        latest = (
+            EqualityPublication.objects.filter(key=key, dimension=dimension)
+            .order_by("-published_at", "-pk")
+            .first()
+        )
+        if latest is None or latest.members != members or latest.table != table:
+            EqualityPublication.objects.create(
+                key=key, dimension=dimension, members=members, table=table, published_at=now
+            )
     return len(tables)
