@@ -156,6 +156,7 @@ def load(context: dict) -> None:
     facilitator = User.objects.filter(email__startswith="programmes@").first()
     workstreams = {w.name: w for w in Workstream.objects.all()}
     sessions: list[Session] = []
+    earlier: list[Session] = []
     for index, (title, stream, theme, fmt, delivery, count, capacity, bands, summary) in enumerate(
         PROGRAMMES
     ):
@@ -180,12 +181,17 @@ def load(context: dict) -> None:
                  "Workforce planning", "Quality improvement"], start=1
             ):  # fmt: skip
                 modules.append(Module.objects.create(programme=programme, title=name, order=n))
-        for n in range(count):
-            day = YEAR_START + timedelta(days=int((n + 0.5) * 360 / count) + index * 3)
+        # This year's run of every programme, and last year's of the first three (whose
+        # participants by ethnic group are published, the year having ended).
+        runs = [(YEAR_START, count, sessions)]
+        if index < 3:
+            runs.append((YEAR_START - timedelta(days=365), max(2, count // 2), earlier))
+        for (first_day, number, into), n in ((run, n) for run in runs for n in range(run[1])):
+            day = first_day + timedelta(days=int((n + 0.5) * 360 / number) + index * 3)
             while day.weekday() >= 5:
                 day += timedelta(days=1)
             start = _at(day, rng.choice([9, 10, 13, 14]))
-            sessions.append(
+            into.append(
                 Session.objects.create(
                     programme=programme,
                     module=modules[n % len(modules)] if modules else None,
@@ -199,6 +205,7 @@ def load(context: dict) -> None:
                 )
             )
 
+    sessions += earlier
     # A cohort programme with places shared equally among the 11 systems.
     cohort_programme = Programme.objects.create(
         title="Aspiring Senior Leaders Cohort",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -18,11 +19,20 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.utils import timezone
+from django.utils.formats import date_format
 
-from talentportal.core.disclosure import breakdown, equality_breakdown, is_small
-from talentportal.directory.models import ETHNIC_GROUPS, Profile, Role, User
+from talentportal.core.disclosure import (
+    Published,
+    audit_linked,
+    breakdown,
+    equality_breakdown,
+    is_small,
+)
+from talentportal.core.periods import financial_year
+from talentportal.directory.models import ETHNIC_GROUPS, EqualitySnapshot, Profile, Role, User
 from talentportal.directory.permissions import has_role
-from talentportal.directory.selectors import equality_snapshot
+from talentportal.directory.selectors import equality_history
 
 from .models import (
     AssessmentAnswer,
@@ -324,54 +334,122 @@ def approved_quotes(*, start: datetime, end: datetime, region_id: int | None, li
 REACH = "programmes.impact:"
 
 
-def reach_key(programme_id: int) -> str:
-    return f"{REACH}{programme_id}"
+def reach_key(programme_id: int, year: int) -> str:
+    """The snapshot key of a programme's participants in a financial year (2025 = April
+    2025 to March 2026)."""
+    return f"{REACH}{programme_id}:{year}"
 
 
-# Each person once per programme, by the answer on their latest booking of it, with the
-# fingerprint of who took part that disclosure.members_key computes.
+# Each person once per programme and financial year (of the session, or of a cohort's first
+# session), by the answer on their latest booking of it in that year, for the years ended
+# before `open_year`: who gave each answer, and the fingerprint of who took part that
+# disclosure.members_key computes.
 _REACH_SQL = """
-WITH latest AS (
-    SELECT DISTINCT ON (prog, person_id) prog, person_id, ethnic_category
+WITH cohort_start AS (
+    SELECT cohort_id, MIN(starts_at) AS starts_at
+    FROM programmes_session WHERE cohort_id IS NOT NULL GROUP BY cohort_id
+), latest AS (
+    SELECT DISTINCT ON (prog, year, person_id) prog, year, person_id, ethnic_category
     FROM (
         SELECT COALESCE(s.programme_id, c.programme_id) AS prog, b.person_id,
+               EXTRACT(YEAR FROM (COALESCE(s.starts_at, cs.starts_at) AT TIME ZONE %(tz)s)
+                                 - INTERVAL '3 months')::int AS year,
                b.ethnic_category, b.created_at, b.id
         FROM programmes_booking b
         LEFT JOIN programmes_session s ON s.id = b.session_id
         LEFT JOIN programmes_cohort c ON c.id = b.cohort_id
+        LEFT JOIN cohort_start cs ON cs.cohort_id = b.cohort_id
         WHERE b.status = ANY(%(booked)s) AND b.confirmed_at IS NOT NULL
     ) b
-    WHERE prog IS NOT NULL
-    ORDER BY prog, person_id, created_at DESC, id DESC
+    WHERE prog IS NOT NULL AND year < %(open_year)s
+    ORDER BY prog, year, person_id, created_at DESC, id DESC
 )
-SELECT prog, ethnic_category, COUNT(*),
+SELECT prog, year, ethnic_category, array_agg(person_id),
        SUM(('x' || substr(md5(person_id::text), 1, 12))::bit(48)::bigint)
 FROM latest
-GROUP BY prog, ethnic_category
+GROUP BY prog, year, ethnic_category
 """
 
 
-def reach_tables() -> dict[str, dict]:
-    """Every programme's participants by ethnic group, as published (the disclosure rule of
-    `core/disclosure.equality_breakdown`), by snapshot key: one statement for all."""
+def reach_tables(*, today: date) -> tuple[dict[str, dict], list]:
+    """Every programme's participants by ethnic group in each financial year ended before
+    `today`, as published (the disclosure rule of `core/disclosure.equality_breakdown`), by
+    snapshot key, with each table and its members to remember: one statement for all.
+
+    A year is published once it has ended, so the week-by-week bookings of a running
+    programme are never compared. A table changes after that only if the year's records do
+    (history imported late, an erasure); the new one is then checked beside every one shown
+    before for that year (`audit_linked` with the history), so the change cannot tell what
+    the people added or removed answered."""
     group_of = {code: label for label, codes in ETHNIC_GROUPS for code in codes}
-    counts: dict[int, dict[str, int]] = {}
-    fingerprints: dict[int, int] = {}
+    labels = [label for label, _ in ETHNIC_GROUPS]
+    counts: dict[str, dict[str, int]] = {}
+    fingerprints: dict[str, int] = {}
+    answers: dict[str, dict[int, str]] = {}
+    open_year = financial_year(today)[0].year
     with connection.cursor() as cursor:
-        cursor.execute(_REACH_SQL, {"booked": list(BOOKED)})
-        for programme, code, n, fingerprint in cursor.fetchall():
-            label = group_of.get(code, "Not stated")
-            by = counts.setdefault(programme, {})
-            by[label] = by.get(label, 0) + n
-            fingerprints[programme] = (fingerprints.get(programme, 0) + int(fingerprint)) % 2**63
-    return {
-        reach_key(programme): equality_breakdown(
-            [(label, by.get(label, 0)) for label, _ in ETHNIC_GROUPS],
-            members=str(fingerprints[programme]),  # as disclosure.members_key
+        cursor.execute(
+            _REACH_SQL,
+            {"booked": list(BOOKED), "tz": settings.TIME_ZONE, "open_year": open_year},
+        )
+        for programme, year, code, people, fingerprint in cursor.fetchall():
+            key, label = reach_key(programme, year), group_of.get(code, "Not stated")
+            by = counts.setdefault(key, {})
+            by[label] = by.get(label, 0) + len(people)
+            answers.setdefault(key, {}).update(dict.fromkeys(people, label))
+            fingerprints[key] = (fingerprints.get(key, 0) + int(fingerprint)) % 2**63
+    shown = dict(EqualitySnapshot.objects.filter(key__in=list(counts)).values_list("key", "data"))
+    tables, published = {}, []
+    for key, by in counts.items():
+        table = equality_breakdown(
+            [(label, by.get(label, 0)) for label in labels],
+            members=str(fingerprints[key]),  # as disclosure.members_key
             neutral=frozenset({"Not stated"}),
-        ).as_dict()
-        for programme, by in counts.items()
+        )
+        if key in shown and shown[key] != table.as_dict():
+            # A revision of a year already published: checked beside what was shown.
+            members = frozenset(answers[key])
+            table = audit_linked(
+                {key: Published(members, table)},
+                answers=answers[key],
+                labels=labels,
+                history=equality_history(prefix=key, dimension=REACH_DIMENSION),
+            )[key]
+        tables[key] = table.as_dict()
+        published.append((key, REACH_DIMENSION, answers[key], tables[key]))
+    return tables, published
+
+
+REACH_DIMENSION = "Ethnic group"
+
+
+def reach_published(*, programme_id: int, today: date) -> dict:
+    """A programme's participants by ethnic group as published: {"years": [{"year",
+    "label" ("April 2025 to March 2026"), "data", "taken_on"}] newest first, "open" (the
+    label of the year not yet ended), "next_on" (the day its table is due, in words)}."""
+    prefix = f"{REACH}{programme_id}:"
+    years = []
+    for snapshot in EqualitySnapshot.objects.filter(key__startswith=prefix):
+        year = int(snapshot.key.rsplit(":", 1)[1])
+        years.append(
+            {
+                "year": year,
+                "label": _year_label(year),
+                "data": snapshot.data,
+                "taken_on": date_format(timezone.localdate(snapshot.taken_at), "j F Y"),
+            }
+        )
+    years.sort(key=lambda y: -y["year"])
+    start, end = financial_year(today)
+    return {
+        "years": years,
+        "open": _year_label(start.year),
+        "next_on": date_format(end + timedelta(days=1), "j F Y"),
     }
+
+
+def _year_label(year: int) -> str:
+    return f"April {year} to March {year + 1}"
 
 
 def impact(*, programme: Programme, cohort: Cohort | None = None) -> dict:
@@ -432,11 +510,10 @@ def impact(*, programme: Programme, cohort: Cohort | None = None) -> dict:
         "by_system": cells([(r["system__name"] or "Not recorded", r["n"]) for r in by_system]),
         # Equality make-up only for the whole programme (a cohort's beside the programme's,
         # or its sister cohorts', would let small groups be worked out by subtraction), and
-        # from the nightly snapshot: {"data" (a disclosure.Table as a dict, or None before
-        # the first), "taken_on", "next_on", "period_days"}.
+        # only for financial years that have ended, published once (`reach_published`).
         "by_ethnic_group": None
         if cohort is not None
-        else equality_snapshot(key=reach_key(programme.pk)),
+        else reach_published(programme_id=programme.pk, today=timezone.localdate()),
         # Averages of fewer than 8 people are not shown: they would tell individuals' ratings.
         "shift": [
             {

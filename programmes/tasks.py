@@ -20,8 +20,14 @@ def reminders_send_task() -> int:
 
 @shared_task(time_limit=900, soft_time_limit=870)
 def reach_snapshots_task(force: bool = False) -> int:
-    """Every night: publish anew every programme's participants by ethnic group, once per
-    EQUALITY_SNAPSHOT_DAYS (the impact report shows when it was taken)."""
+    """Every night: publish every programme's participants by ethnic group in each
+    financial year that has ended: a year not yet published, or one whose records changed
+    since (checked beside what was shown); the others are kept as they were published."""
+    now = timezone.now()
     return equality_snapshots_refresh(
-        prefix=selectors.REACH, compute=selectors.reach_tables, now=timezone.now(), force=force
+        prefix=selectors.REACH,
+        compute=lambda: selectors.reach_tables(today=timezone.localdate(now)),
+        now=now,
+        force=True,  # only new or changed years are written: nothing to wait for
+        keep_unchanged=True,
     )
