@@ -332,6 +332,7 @@ def approved_quotes(*, start: datetime, end: datetime, region_id: int | None, li
 
 
 REACH = "programmes.impact:"
+REACH_DIMENSION = "Ethnic group"  # the one equality dimension of programmes' reach
 
 
 def reach_key(programme_id: int, year: int) -> str:
@@ -418,9 +419,6 @@ def reach_tables(*, today: date) -> tuple[dict[str, dict], list]:
         tables[key] = table.as_dict()
         published.append((key, REACH_DIMENSION, answers[key], tables[key]))
     return tables, published
-
-
-REACH_DIMENSION = "Ethnic group"
 
 
 def reach_published(*, programme_id: int, today: date) -> dict:
