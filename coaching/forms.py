@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from talentportal.core.forms import RATING_CHOICES
+from talentportal.core.forms import RATING_CHOICES, NHSDateField
 from talentportal.core.storage import check_upload_content
 from talentportal.directory.models import OrganisationType
 
@@ -84,7 +84,7 @@ class PractitionerUpdateForm(PractitionerForm):
 class QualificationForm(forms.Form):
     body = forms.CharField(max_length=200, label="Awarding body")
     level = forms.CharField(max_length=100)
-    awarded_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Awarded on")
+    awarded_on = NHSDateField(label="Awarded on")
     evidence = forms.FileField(
         required=False, help_text="A PDF or image of the certificate, 5 MB at most."
     )
@@ -102,15 +102,26 @@ class QualificationForm(forms.Form):
 
 class DevelopmentForm(forms.Form):
     type = forms.ChoiceField(choices=DevelopmentRecord.Type.choices, widget=forms.RadioSelect)
-    held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date")
+    held_on = NHSDateField(label="Date")
     hours = forms.DecimalField(min_value=Decimal("0.25"), max_value=100, decimal_places=2)
     description = forms.CharField(max_length=300, required=False)
 
 
 class SessionForm(forms.Form):
-    held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date")
-    hours = forms.TypedChoiceField(choices=HOURS, coerce=Decimal, label="Duration")
+    held_on = NHSDateField(label="Date")
+    hours = forms.TypedChoiceField(
+        choices=HOURS, coerce=Decimal, label="Duration", initial=Decimal(1)
+    )
     mode = forms.ChoiceField(choices=Mode.choices, widget=forms.RadioSelect)
+    second_on_the_day = forms.BooleanField(
+        required=False, label="Yes, log a second session on this day"
+    )
+
+    def __init__(self, *args, same_day: bool = False, **kwargs):
+        """The confirmation is asked for only once a session on that day is found."""
+        super().__init__(*args, **kwargs)
+        if not same_day:
+            self.fields["second_on_the_day"].widget = forms.HiddenInput()
 
 
 class ContractForm(forms.Form):

@@ -446,6 +446,10 @@ def relationship_contract(
     return relationship
 
 
+class SameDaySession(ApplicationError):
+    """A session is already logged on that day; the practitioner is asked to confirm."""
+
+
 @transaction.atomic
 def session_log(
     *,
@@ -455,7 +459,12 @@ def session_log(
     hours: Decimal,
     mode: str,
     today: date,
+    second_on_the_day: bool = False,
 ) -> LoggedSession:
+    """Log a session held. A first conversation often comes before the practitioner
+    accepts in the portal, so a session may be dated back to the client's request; a
+    second session on a day already logged is usually a double entry, so it needs
+    `second_on_the_day` (the practitioner confirmed it)."""
     relationship = _lock(relationship)
     if _member(relationship, by) != "practitioner":
         raise ApplicationError("Sessions are logged by the practitioner.")
@@ -463,10 +472,20 @@ def session_log(
         raise ApplicationError("Sessions can be logged while the relationship is active.")
     if held_on > today:
         raise ApplicationError("Log a session once it has taken place.")
-    if relationship.started_on and held_on < relationship.started_on:
-        raise ApplicationError("The session is dated before the relationship started.")
+    earliest = relationship.requested_on or relationship.started_on
+    if earliest and held_on < earliest:
+        raise ApplicationError(
+            f"The session is dated before {relationship.client.get_full_name() or 'the client'}"
+            f" asked for this {relationship.get_kind_display().lower()} on"
+            f" {earliest:%-d %B %Y}: check the date."
+        )
     session = LoggedSession(relationship=relationship, held_on=held_on, hours=hours, mode=mode)
     session.full_clean()
+    if not second_on_the_day and relationship.sessions.filter(held_on=held_on).exists():
+        raise SameDaySession(
+            f"A session on {held_on:%-d %B %Y} is already logged. If there were two that day,"
+            " tick the box to log this one too."
+        )
     session.save()
     Relationship.objects.filter(pk=relationship.pk).update(
         last_activity_on=max(held_on, relationship.last_activity_on or held_on)

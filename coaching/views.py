@@ -311,6 +311,11 @@ class RelationshipView(RoleRequiredMixin, View):
                 services.session_log(
                     relationship=relationship, by=user, today=today, **form.cleaned_data
                 )
+            except services.SameDaySession as exc:
+                form = SessionForm(request.POST, prefix="session", same_day=True)
+                form.is_valid()
+                form.add_error("second_on_the_day", exc.message)
+                return self._render(request, relationship, session_form=form)
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
                 return self._render(request, relationship, session_form=form)

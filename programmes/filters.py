@@ -2,10 +2,15 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from talentportal.core.forms import NHSDateField
 from talentportal.directory.models import Profile
 
 from .models import Delivery, Format, Programme, Session, Workstream
 from .selectors import programme_eligible_filter
+
+
+class NHSDateFilter(django_filters.DateFilter):
+    field_class = NHSDateField
 
 
 class CatalogueFilter(django_filters.FilterSet):
@@ -15,12 +20,8 @@ class CatalogueFilter(django_filters.FilterSet):
     )
     format = django_filters.ChoiceFilter(choices=Format.choices, empty_label="Any format")
     delivery = django_filters.ChoiceFilter(choices=Delivery.choices, empty_label="Any delivery")
-    date_from = django_filters.DateFilter(
-        method="dates_from", label="Dates from", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = django_filters.DateFilter(
-        method="dates_to", label="Dates to", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = NHSDateFilter(method="dates_from", label="Dates from")
+    date_to = NHSDateFilter(method="dates_to", label="Dates to")
     eligible = django_filters.BooleanFilter(
         method="only_eligible",
         label="Only what I am eligible for",

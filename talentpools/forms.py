@@ -1,5 +1,6 @@
 from django import forms
 
+from talentportal.core.forms import NHSDateField
 from talentportal.directory.models import Organisation
 
 from .models import (
@@ -12,8 +13,8 @@ from .models import (
 )
 
 
-def _date(label: str, **kwargs) -> forms.DateField:
-    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=label, **kwargs)
+def _date(label: str, **kwargs) -> NHSDateField:
+    return NHSDateField(label=label, **kwargs)
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -48,13 +48,24 @@ def test_apply_approve_choose_accept_log_and_complete(contexts, make_user):
     coach_page.get_by_role("link", name="Cal").click()
     coach_page.get_by_role("button", name="Accept").click()
     coach_page.get_by_text("the client has been told").wait_for()
-    for hours in ("1 hour", "1.5 hours"):
-        coach_page.get_by_label("Date").fill(today.isoformat())
-        coach_page.get_by_label("Duration").select_option(label=hours)
-        coach_page.get_by_label("Video call").check()
-        coach_page.get_by_role("button", name="Log session").click()
-        coach_page.get_by_text("Session logged").wait_for()
+    # The form opens on today's date, in the day, month and year fields, and one hour: a
+    # session held today is logged without typing a date.
+    assert coach_page.get_by_label("Day").input_value() == str(today.day)
+    assert coach_page.get_by_label("Year").input_value() == str(today.year)
+    assert coach_page.get_by_label("Duration").input_value() == "1"
+    coach_page.get_by_label("Video call").check()
+    coach_page.get_by_role("button", name="Log session").click()
+    coach_page.get_by_text("Session logged").wait_for()
+    # A second session that day is asked about before it is logged.
+    coach_page.get_by_label("Duration").select_option(label="1.5 hours")
+    coach_page.get_by_label("Video call").check()
+    coach_page.get_by_role("button", name="Log session").click()
+    coach_page.get_by_text("is already logged").first.wait_for()
     relationship = Relationship.objects.get()
+    assert LoggedSession.objects.filter(relationship=relationship).count() == 1
+    coach_page.get_by_label("Yes, log a second session on this day").check()
+    coach_page.get_by_role("button", name="Log session").click()
+    coach_page.get_by_text("Session logged").wait_for()
     assert LoggedSession.objects.filter(relationship=relationship).count() == 2
     url = f"/coaching/relationships/{relationship.pk}/"
 

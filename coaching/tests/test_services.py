@@ -255,3 +255,23 @@ def test_evidence_is_checked_by_its_content_in_the_service_whichever_way_it_come
     finally:
         q.evidence.close()
         q.evidence.delete()
+
+
+def test_a_session_may_be_dated_back_to_the_request_and_a_second_one_that_day_is_confirmed(
+    make_user,
+):
+    """A first conversation often comes before the practitioner accepts in the portal; two
+    sessions on one day are more often a double entry than two meetings."""
+    coach, app = _pair(make_user)
+    requested = TODAY - timedelta(days=5)
+    rel = services.relationship_request(application=app, practitioner=coach, today=requested)
+    services.relationship_respond(relationship=rel, by=coach.user, accept=True, today=TODAY)
+    log = {"relationship": rel, "by": coach.user, "hours": Decimal(1), "mode": "video",
+           "today": TODAY}  # fmt: skip
+    with pytest.raises(ApplicationError, match="before .* asked for this coaching on"):
+        services.session_log(held_on=requested - timedelta(days=1), **log)
+    services.session_log(held_on=requested, **log)
+    with pytest.raises(services.SameDaySession, match="already logged"):
+        services.session_log(held_on=requested, **log)
+    services.session_log(held_on=requested, second_on_the_day=True, **log)
+    assert rel.sessions.filter(held_on=requested).count() == 2

@@ -1,3 +1,6 @@
+from datetime import date
+
+from django import forms
 from django.forms.renderers import TemplatesSetting
 
 
@@ -21,3 +24,96 @@ RATING_CHOICES = [
     (2, "2 – poor"),
     (1, "1 – very poor"),
 ]
+
+
+class NHSDateInput(forms.MultiWidget):
+    """The NHS.UK date input: day, month and year in three numeric text fields.
+
+    A browser's own date picker (`<input type="date">`) shows nothing for a value in any
+    format but ISO and differs on every phone; the service manual asks for three fields.
+    What was typed comes back as typed, so a form with an error loses nothing.
+    """
+
+    template_name = "django/forms/widgets/nhs_date.html"
+    PARTS = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
+
+    def __init__(self, attrs=None):
+        widgets = {
+            name: forms.TextInput(attrs={"inputmode": "numeric", "maxlength": size})
+            for name, _, size in self.PARTS
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                return [None, None, None]
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget, id_ = context["widget"], context["widget"]["attrs"].get("id")
+        for sub, (part, label, size) in zip(widget["subwidgets"], self.PARTS, strict=True):
+            sub["label"], sub["size"] = label, size
+            if id_:
+                sub["attrs"]["id"] = f"{id_}_{part}"
+        widget["describedby"] = widget["attrs"].get("aria-describedby")
+        widget["invalid"] = widget["attrs"].get("aria-invalid") == "true"
+        return context
+
+    def id_for_label(self, id_):
+        return f"{id_}_day" if id_ else id_
+
+    def value_from_datadict(self, data, files, name):
+        """The three fields; or, when none was sent, one ISO date under the field's own
+        name, as links to a filtered page (`?date_from=2027-01-31`) carry it."""
+        if name in data and not any(f"{name}_{part}" in data for part, _, _ in self.PARTS):
+            return data[name]
+        return super().value_from_datadict(data, files, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+
+class NHSDateField(forms.DateField):
+    """A date entered in the NHS.UK date input, with the service manual's error messages."""
+
+    widget = NHSDateInput
+
+    EXAMPLE = "For example, 15 3 2027"
+
+    def __init__(self, **kwargs):
+        hint = kwargs.get("help_text")
+        kwargs["help_text"] = f"{hint} {self.EXAMPLE}" if hint else self.EXAMPLE
+        super().__init__(**kwargs)
+        if "required" not in kwargs.get("error_messages", {}):
+            self.error_messages["required"] = "Enter a date"
+
+    def _noun(self):
+        label = str(self.label or "Date")
+        return label if label.isupper() else label[:1].upper() + label[1:]
+
+    def to_python(self, value):
+        if not isinstance(value, (list, tuple)):
+            return super().to_python(value)
+        parts = [str(part or "").strip() for part in value]
+        if not any(parts):
+            return None
+        missing = [name for (name, _, _), part in zip(NHSDateInput.PARTS, parts, strict=True)
+                   if not part]  # fmt: skip
+        noun = self._noun()
+        if missing:
+            raise forms.ValidationError(f"{noun} must include a {' and '.join(missing)}")
+        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
+            raise forms.ValidationError(f"{noun} must be a real date")
+        try:
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            raise forms.ValidationError(f"{noun} must be a real date") from None
+
+    def widget_attrs(self, widget):
+        return {}
