@@ -8,6 +8,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from icalendar import Calendar, Event
@@ -22,23 +23,40 @@ def _from_address() -> str:
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "no-reply@talentportal.example"
 
 
-def calendar_for(sessions: list[Session], *, cancel: bool = False) -> bytes:
-    """An iCalendar invitation (or cancellation) for the sessions, one event each.
+def _sequence(booking: Booking, *, change: bool) -> int:
+    """The SEQUENCE of this invitation. A change (booked, cancelled) takes the next number
+    and stores it, so a cancellation always outranks the invitation before it; a copy of
+    the current state (a download, a reminder) repeats the last number."""
+    if not change:
+        return max(booking.invites_sent - 1, 0)
+    rows = Booking.objects.filter(pk=booking.pk)
+    rows.update(invites_sent=F("invites_sent") + 1)
+    booking.invites_sent = rows.values_list("invites_sent", flat=True).get()
+    return booking.invites_sent - 1
 
-    The same UID each time, a fresh DTSTAMP and a higher SEQUENCE for a cancellation,
-    so calendar clients replace the event they already have."""
+
+def calendar_for(
+    booking: Booking, sessions: list[Session], *, cancel: bool = False, change: bool = True
+) -> bytes:
+    """An iCalendar invitation (or cancellation) of one booking's sessions, one event each.
+
+    Each booking has its own UIDs, so a rebooking after a cancellation is a new event
+    rather than an update a calendar may ignore; each change of the booking's invitation
+    has a higher SEQUENCE (`_sequence`) and a fresh DTSTAMP, so calendar clients replace
+    the event they hold."""
+    sequence = _sequence(booking, change=change)
     cal = Calendar()
     cal.add("prodid", "-//Talent Portal//Programmes//EN")
     cal.add("version", "2.0")
     cal.add("method", "CANCEL" if cancel else "PUBLISH")
     for session in sessions:
         event = Event()
-        event.add("uid", f"session-{session.pk}@talentportal")
+        event.add("uid", f"booking-{booking.pk}-session-{session.pk}@talentportal")
         event.add("summary", session.display_title)
         event.add("dtstart", session.starts_at)
         event.add("dtend", session.ends_at)
         event.add("dtstamp", timezone.now())
-        event.add("sequence", 1 if cancel else 0)
+        event.add("sequence", sequence)
         event.add("organizer", f"mailto:{_from_address()}")
         event.add("location", session.venue or session.joining_url or "Online")
         if session.joining_url:
@@ -72,7 +90,7 @@ def booking_confirmed(booking: Booking) -> None:
         booking,
         "booking_confirmed",
         f"Booking confirmed: {booking.target.programme.title}",
-        ics=calendar_for(sessions),
+        ics=calendar_for(booking, sessions),
     )
 
 
@@ -98,7 +116,7 @@ def booking_cancelled(booking: Booking) -> None:
         booking,
         "booking_cancelled",
         f"Booking cancelled: {booking.target.programme.title}",
-        ics=calendar_for(target_sessions(booking.target), cancel=True),
+        ics=calendar_for(booking, target_sessions(booking.target), cancel=True),
     )
 
 
@@ -111,7 +129,7 @@ def session_cancelled(booking: Booking, session: Session, *, waiting: bool) -> N
         booking,
         "session_cancelled",
         f"Cancelled by the organiser: {session.display_title}",
-        ics=None if waiting else calendar_for([session], cancel=True),
+        ics=None if waiting else calendar_for(booking, [session], cancel=True),
         cancelled_session=session,
         waiting=waiting,
     )
@@ -122,7 +140,9 @@ def cohort_cancelled(booking: Booking, *, waiting: bool) -> None:
         booking,
         "cohort_cancelled",
         f"Cancelled by the organiser: {booking.cohort}",
-        ics=None if waiting else calendar_for(target_sessions(booking.cohort), cancel=True),
+        ics=None
+        if waiting
+        else calendar_for(booking, target_sessions(booking.cohort), cancel=True),
         waiting=waiting,
     )
 
@@ -132,7 +152,7 @@ def session_reminder(entry: RegisterEntry) -> None:
         entry.booking,
         "session_reminder",
         f"Reminder: {entry.session.display_title}",
-        ics=calendar_for([entry.session]),
+        ics=calendar_for(entry.booking, [entry.session], change=False),
         session=entry.session,
     )
 

@@ -383,6 +383,9 @@ class Booking(EqualityAnswers):
     band = models.CharField(max_length=10, choices=Band.choices, blank=True)
     staff_group = models.CharField(max_length=20, choices=StaffGroup.choices, blank=True)
     changed_at = models.DateTimeField(db_default=Now(), editable=False, db_index=True)
+    # Calendar invitations sent for this booking; the next one's SEQUENCE. A calendar
+    # ignores an update whose SEQUENCE is not higher than the one it holds.
+    invites_sent = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]

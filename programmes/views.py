@@ -315,7 +315,10 @@ class BookingCalendarView(_OwnBookingAction):
             if booking.session_id
             else list(booking.cohort.sessions.exclude(status=Session.Status.CANCELLED))
         )
-        response = HttpResponse(calendar_for(sessions), content_type="text/calendar; charset=utf-8")
+        response = HttpResponse(
+            calendar_for(booking, sessions, change=False),
+            content_type="text/calendar; charset=utf-8",
+        )
         response["Content-Disposition"] = f'attachment; filename="booking-{booking.pk}.ics"'
         return response
 

@@ -3,7 +3,9 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar
 
 from programmes import services
 from programmes.models import Booking, CohortAllocation, RegisterEntry, Session
@@ -50,6 +52,38 @@ def test_the_confirmation_email_has_a_calendar_invitation_and_no_equality_data(
     body = message.body.lower()
     for word in ("african", "disab", "female", "ethnic"):
         assert word not in body
+
+
+def _invitation(message):
+    [(_, content, _)] = message.attachments
+    [event] = Calendar.from_ical(content).walk("VEVENT")
+    return str(event["uid"]), int(event["sequence"]), str(event["status"])
+
+
+def test_a_calendar_takes_every_change_of_a_booking_cancel_and_rebook_included(
+    make_user, send_mail_now, client
+):
+    """A calendar replaces the event it holds only with the same UID and a higher SEQUENCE,
+    and ignores a lower or equal one: the cancellation must outrank the invitation, and a
+    rebooking of the same date must not be an 'update' ranked below the cancellation."""
+    session = SessionFactory()
+    person = make_user()
+    with send_mail_now():
+        first = book(person, session)
+    with send_mail_now():
+        services.booking_cancel(booking=first, now=NOW)
+    with send_mail_now():
+        again = book(person, session)
+    invited, cancelled, rebooked = (_invitation(m) for m in mail.outbox)
+    assert invited[0] == cancelled[0] and invited[2] == "CONFIRMED"
+    assert cancelled[1] > invited[1] and cancelled[2] == "CANCELLED"
+    assert rebooked[2] == "CONFIRMED"
+    assert rebooked[0] != cancelled[0] or rebooked[1] > cancelled[1]
+    # A download repeats the booking's current invitation: same UID and SEQUENCE.
+    client.force_login(person)
+    download = client.get(reverse("programmes:booking_calendar", args=[again.pk]))
+    [event] = Calendar.from_ical(download.content).walk("VEVENT")
+    assert (str(event["uid"]), int(event["sequence"])) == rebooked[:2]
 
 
 def test_a_full_session_puts_people_on_the_waiting_list_in_order(make_user):
