@@ -376,6 +376,9 @@ class RegisterView(_SessionAction):
             {
                 "session": session,
                 "entries": selectors.register_entries(session=session),
+                # The service refuses marks before the start, and on a cancelled session.
+                "markable": session.starts_at <= timezone.now()
+                and session.status != Session.Status.CANCELLED,
                 # Attended first: it is what most lines get.
                 "choices": [
                     (RegisterEntry.Attendance.ATTENDED, "Attended"),

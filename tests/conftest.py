@@ -103,6 +103,13 @@ def sign_in(page, email, password=PASSWORD, totp=False):
         page.get_by_role("button", name="Sign In").click()
 
 
+def fill_date(page, legend, day):
+    """Type a date into the NHS.UK date input (day, month, year) under that legend."""
+    group = page.get_by_role("group", name=legend)
+    for part, value in (("Day", day.day), ("Month", day.month), ("Year", day.year)):
+        group.get_by_label(part).fill(str(value))
+
+
 def signed_in(contexts, email, totp=False):
     """A new browser context (another person) signed in and on the dashboard."""
     page = contexts().new_page()

@@ -10,7 +10,7 @@ from talentpools.models import Nomination, NominationWindow, PoolMembership, Vac
 from talentportal.directory.models import IntegratedCareSystem, Role
 from talentportal.directory.tests.factories import OrganisationFactory
 from talentportal.notifications.models import OutboundEmail
-from tests.conftest import signed_in
+from tests.conftest import fill_date, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,7 +76,7 @@ def test_nominate_accept_join_pool_and_express_interest(contexts, make_user):
     team_page.get_by_label("Title").fill("Director of Nursing, Walsall")
     team_page.get_by_label("Role family").select_option(label="Director of Nursing")
     team_page.get_by_label("Organisation").select_option(label="Walsall Healthcare NHS Trust")
-    team_page.get_by_label("Closing date").fill((today + timedelta(days=30)).isoformat())
+    fill_date(team_page, "Closing date", today + timedelta(days=30))
     team_page.get_by_role("button", name="Post vacancy").click()
     team_page.get_by_text("Director of Nursing, Walsall posted").wait_for()
     assert OutboundEmail.objects.filter(

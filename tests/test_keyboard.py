@@ -67,21 +67,19 @@ def test_logging_a_coaching_session_with_the_keyboard_alone(page, make_user):
     sign_in(page, "cora@nhs.example")
     page.get_by_role("heading", name="Hello").wait_for()
     page.goto(f"/coaching/relationships/{relationship.pk}/")
-    tab_to(page, "el && el.labels && el.labels[0] && el.labels[0].innerText.trim() === 'Date'")
-    # A date field takes its parts in the browser's own order (day or month first): type a
-    # probe, read which it was, go back to the first part and type the date.
-    page.keyboard.type("01022026")
-    day_first = page.evaluate("document.activeElement.value") == "2026-02-01"
-    page.keyboard.press("Shift+Tab")
-    page.keyboard.press("Shift+Tab")
-    page.keyboard.type(date.today().strftime("%d%m%Y" if day_first else "%m%d%Y"))
-    assert page.evaluate("document.activeElement.value") == date.today().isoformat()
+    # The NHS.UK date input: day, month and year, one field after another.
+    tab_to(page, "el && el.labels && el.labels[0] && el.labels[0].innerText.trim() === 'Day'")
+    yesterday = date.today() - timedelta(days=1)
+    for part in (yesterday.day, yesterday.month, yesterday.year):
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type(str(part))
+        page.keyboard.press("Tab")
     tab_to(page, "el && el.tagName === 'SELECT'")
-    page.keyboard.press("ArrowDown")  # from a quarter of an hour to half an hour
+    page.keyboard.press("ArrowDown")  # from the hour it starts at to an hour and a quarter
     tab_to(page, "el && (el.type === 'radio' || el.type === 'checkbox')")
     page.keyboard.press("Space")
     tab_to(page, text_is("Log session"))
     enter_and_wait(page)
     page.get_by_text("Session logged").wait_for()
     logged = LoggedSession.objects.get(relationship=relationship)
-    assert (logged.held_on, float(logged.hours)) == (date.today(), 0.5)
+    assert (logged.held_on, float(logged.hours)) == (yesterday, 1.25)

@@ -489,3 +489,23 @@ def test_an_unpublished_programme_is_not_there_to_book_for_anyone_but_the_academ
         client.force_login(make_user(*ROLES[role]))
         response = client.get(url)
         assert response.status_code == 200 and "Secret Board Pathway" in response.content.decode()
+
+
+def test_the_register_of_a_future_session_lists_who_is_booked_without_marking_controls(
+    client, make_user
+):
+    """The service refuses marks before the start; the page must not offer them."""
+    session = SessionFactory(starts_at=timezone.now() + timedelta(days=2))
+    person = make_user(first_name="Priya", last_name="Booked")
+    services.booking_create(person=person, target=session, now=timezone.now())
+    client.force_login(make_user(Role.PROGRAMME_ADMIN))
+    url = reverse("programmes:register", args=[session.pk])
+    page = client.get(url).content.decode()
+    assert "Priya Booked" in page
+    assert 'type="radio"' not in page and "Save register" not in page
+    assert "You can record attendance once the session starts" in page
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=timezone.now() - timedelta(minutes=5), ends_at=timezone.now() + timedelta(hours=1)
+    )
+    page = client.get(url).content.decode()
+    assert 'type="radio"' in page and "Save register" in page
