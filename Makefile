@@ -9,7 +9,7 @@ PROD_ENV := SECRET_KEY=check-deploy-$$(printf '%064d' 0)-not-a-real-key \
 	MFA_ENCRYPTION_KEYS=check-deploy-not-a-real-key-$$(printf '%015d' 0)= \
 	ALLOWED_HOSTS=talent.example.nhs.uk DJANGO_SETTINGS_MODULE=talentportal.settings.production
 
-.PHONY: help deps venv node services stop migrate demo run test lint checks pytest totp backup restore loadtest bench
+.PHONY: help deps venv node services stop migrate demo run test lint checks pytest totp backup restore loadtest bench screenshots
 
 help:
 	@echo "make run       set everything up and serve the portal with demo data"
@@ -19,6 +19,7 @@ help:
 	@echo "make totp      the current two-factor code of the demo staff accounts"
 	@echo "make backup    dump the database to backups/ (or FILE=...), pg_dump custom format"
 	@echo "make restore FILE=backups/...dump   restore a backup into the database"
+	@echo "make screenshots  every role's main pages at 1280 and 390 px into screenshots/ (index.html)"
 	@echo "make bench     issue 7's benchmark at 10 million bookings (BOOKINGS=...); writes bench/results.json"
 
 deps:
@@ -65,6 +66,11 @@ pytest: venv node services
 	@.venv/bin/pytest -n 2 $(PYTEST_ARGS)
 
 test: lint checks pytest
+
+# Signs in as every demo role in the tests' Chromium and saves each main page (tests/gallery.py).
+screenshots: venv node services
+	@rm -rf screenshots && SCREENSHOTS=$(CURDIR)/screenshots .venv/bin/pytest -q -p no:xdist \
+		tests/test_gallery.py && echo "Open screenshots/index.html"
 
 totp: venv
 	@$(PY) manage.py demo_totp
