@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -294,6 +295,33 @@ class RelationshipView(RoleRequiredMixin, View):
     def get(self, request, pk):
         return self._render(request, self._relationship(request, pk))
 
+    def _confirm_end(self, request, relationship, *, completed: bool):
+        user = request.user
+        other = (
+            relationship.client if user != relationship.client else (relationship.practitioner.user)
+        )
+        name = other.get_full_name() or other.email
+        kind = relationship.get_kind_display().lower()
+        logged = relationship.sessions.count()
+        return render(request, "core/confirm.html", {
+            "title": f"{'Mark the' if completed else 'Withdraw from the'} {kind} with {name}"
+                     f"{' as complete' if completed else ''}?",
+            "caption": f"{relationship.get_kind_display()} relationship",
+            "consequences": [
+                f"The {kind} ends today: no more sessions, messages or notes can be added.",
+                f"{name} is told by email, and you are both asked how it went.",
+                f"The {logged} session{'s' if logged != 1 else ''} logged stay"
+                " in the record and in the academy's figures.",
+                *([] if completed else [
+                    "It is recorded as withdrawn, not completed."
+                ]),
+            ],
+            "fields": {"action": "complete" if completed else "withdraw"},
+            "button": "Yes, mark it as complete" if completed else "Yes, withdraw",
+            "safe": completed,
+            "back": reverse("coaching:relationship", args=[relationship.pk]),
+        })  # fmt: skip
+
     def post(self, request, pk):
         relationship = self._relationship(request, pk)
         user, today, action = request.user, _today(), request.POST.get("action")
@@ -352,10 +380,24 @@ class RelationshipView(RoleRequiredMixin, View):
             )
             messages.success(request, "Note saved.")
         elif action in ("complete", "withdraw"):
+            completed = action == "complete"
+            if request.POST.get("confirmed") != "yes":
+                return self._confirm_end(request, relationship, completed=completed)
             services.relationship_end(
-                relationship=relationship, by=user, completed=action == "complete", today=today
+                relationship=relationship, by=user, completed=completed, today=today
             )
-            messages.success(request, "The relationship has ended. Please tell us how it went.")
+            other = (
+                relationship.client
+                if user != relationship.client
+                else (relationship.practitioner.user)
+            )
+            messages.success(
+                request,
+                f"The {relationship.get_kind_display().lower()} with "
+                f"{other.get_full_name() or other.email} has "
+                f"{'ended as complete' if completed else 'been withdrawn'}; you have both been"
+                " told. Please tell us how it went.",
+            )
         elif action == "evaluate":
             form = EvaluationForm(request.POST, prefix="evaluation")
             if not form.is_valid():

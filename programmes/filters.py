@@ -1,16 +1,26 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from talentportal.core.forms import NHSDateField
 from talentportal.directory.models import Profile
 
-from .models import Delivery, Format, Programme, Session, Workstream
-from .selectors import programme_eligible_filter
+from .models import Delivery, Format, Programme, Workstream
+from .selectors import next_date_subquery, programme_eligible_filter
 
 
 class NHSDateFilter(django_filters.DateFilter):
     field_class = NHSDateField
+
+
+class CatalogueForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("date_from"), data.get("date_to")
+        if first and last and first > last:
+            self.add_error("date_to", "Dates to must be the same as or after dates from")
+        return data
 
 
 class CatalogueFilter(django_filters.FilterSet):
@@ -31,6 +41,7 @@ class CatalogueFilter(django_filters.FilterSet):
     class Meta:
         model = Programme
         fields = ["q", "workstream", "format", "delivery", "date_from", "date_to", "eligible"]
+        form = CatalogueForm
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
@@ -41,18 +52,17 @@ class CatalogueFilter(django_filters.FilterSet):
     dates_to = dates_from
 
     def filter_queryset(self, queryset):
+        """With dates, only programmes with a date inside them, and "Next date" is the
+        next one inside them (not the programme's next date of all)."""
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
-        lookups = {}
-        if data.get("date_from"):
-            lookups["starts_at__date__gte"] = data["date_from"]
-        if data.get("date_to"):
-            lookups["starts_at__date__lte"] = data["date_to"]
-        if lookups:
-            ids = Session.objects.filter(status=Session.Status.SCHEDULED, **lookups).values(
-                "programme_id"
-            )
-            queryset = queryset.filter(pk__in=ids)
+        if data.get("date_from") or data.get("date_to"):
+            queryset = queryset.annotate(
+                next_date=next_date_subquery(
+                    now=timezone.now(), first_day=data.get("date_from"),
+                    last_day=data.get("date_to"),
+                )
+            ).filter(next_date__isnull=False)  # fmt: skip
         return queryset
 
     def only_eligible(self, queryset, name, value):

@@ -214,6 +214,10 @@ class Cohort(models.Model):
     def __str__(self) -> str:
         return f"{self.programme}: {self.name}"
 
+    @property
+    def places_left(self) -> int:
+        return max(self.capacity - self.taken, 0)
+
     def clean(self):
         if self.capacity is not None and self.capacity < self.taken:
             raise ValidationError(
@@ -325,6 +329,10 @@ class Session(models.Model):
             raise ValidationError(errors)
 
     @property
+    def places_left(self) -> int:
+        return max(self.capacity - self.taken, 0)
+
+    @property
     def display_title(self) -> str:
         return self.title or (self.module.title if self.module_id else self.programme.title)
 
@@ -385,7 +393,7 @@ class Booking(EqualityAnswers):
     changed_at = models.DateTimeField(db_default=Now(), editable=False, db_index=True)
     # Calendar invitations sent for this booking; the next one's SEQUENCE. A calendar
     # ignores an update whose SEQUENCE is not higher than the one it holds.
-    invites_sent = models.PositiveIntegerField(default=0, editable=False)
+    invites_sent = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -71,15 +71,57 @@ def programme_list(*, now: datetime) -> QuerySet:
     """Published programmes with their next scheduled date; one query, whatever the length.
     The date is one probe of the (programme, starts_at) index per programme, not a join
     with every session the programme ever had (hundreds of thousands at national scale)."""
-    upcoming = Session.objects.filter(
-        programme=OuterRef("pk"), status=Session.Status.SCHEDULED, starts_at__gt=now
-    ).order_by("starts_at")
     return (
         Programme.objects.filter(published=True)
         .select_related("workstream")
-        .annotate(next_date=Subquery(upcoming.values("starts_at")[:1]))
+        .annotate(next_date=next_date_subquery(now=now))
         .order_by(F("next_date").asc(nulls_last=True), "title")
     )
+
+
+def catalogue_places(
+    *, dates: set[tuple[int, datetime]], profile: Profile | None
+) -> dict[int, tuple[int | None, str | None]]:
+    """For each catalogue row shown (a programme and its next date): the places left on that
+    date (a cohort's, if the date is part of one) and why the person cannot book the
+    programme, or None. Read per request, since the kept catalogue HTML does not change when
+    someone books. Four queries for a page, whatever its length."""
+    from .eligibility import refusal_reason
+
+    if not dates:
+        return {}
+    pks = {pk for pk, _ in dates}
+    wanted = Q()
+    for pk, when in dates:  # to the second, as the page wrote it
+        wanted |= Q(programme_id=pk, starts_at__gte=when, starts_at__lt=when + timedelta(seconds=1))
+    left = {}
+    sessions = (
+        Session.objects.filter(wanted, status=Session.Status.SCHEDULED)
+        .select_related("cohort")
+        .only("programme_id", "capacity", "taken", "cohort__capacity", "cohort__taken")
+    )
+    for session in sessions:
+        target = session.cohort or session
+        left.setdefault(session.programme_id, max(target.capacity - target.taken, 0))
+    programmes = Programme.objects.filter(pk__in=pks).prefetch_related(
+        "eligible_sectors", "eligible_systems"
+    )
+    return {
+        p.pk: (left.get(p.pk), refusal_reason(programme=p, profile=profile)) for p in programmes
+    }
+
+
+def next_date_subquery(*, now: datetime, first_day=None, last_day=None) -> Subquery:
+    """A programme's next scheduled date after `now`, or its next one between two days
+    (UK dates, both included)."""
+    upcoming = Session.objects.filter(
+        programme=OuterRef("pk"), status=Session.Status.SCHEDULED, starts_at__gt=now
+    )
+    if first_day:
+        upcoming = upcoming.filter(starts_at__date__gte=first_day)
+    if last_day:
+        upcoming = upcoming.filter(starts_at__date__lte=last_day)
+    return Subquery(upcoming.order_by("starts_at").values("starts_at")[:1])
 
 
 def programme_eligible_filter(qs: QuerySet, *, profile: Profile | None) -> QuerySet:

@@ -395,8 +395,9 @@ def offers_expire(*, now: datetime) -> int:
 
 
 @transaction.atomic
-def waitlist_move(*, booking: Booking, position: int) -> None:
-    """An administrator puts a waiting booking at `position` (1 = next to be offered)."""
+def waitlist_move(*, booking: Booking, position: int) -> tuple[int, int]:
+    """An administrator puts a waiting booking at `position` (1 = next to be offered), or
+    last if the list is shorter. Returns where it is now and how many are waiting."""
     booking, _ = _lock_booking_and_target(booking)
     if booking.status != Booking.Status.WAITLISTED:
         raise ApplicationError("Only bookings on the waiting list can be moved.")
@@ -412,6 +413,7 @@ def waitlist_move(*, booking: Booking, position: int) -> None:
         if item.waitlist_position != index:
             item.waitlist_position = index
             item.save(update_fields=["waitlist_position"])
+    return position, len(queue)
 
 
 @transaction.atomic

@@ -13,9 +13,11 @@ class CatalogueTable(tables.Table):
     format = tables.Column()
     delivery = tables.Column()
     next_date = tables.Column(verbose_name="Next date", order_by=("next_date",))
+    # Filled in per request (CatalogueView.with_places): places change with every booking.
+    places = tables.Column(verbose_name="Places", empty_values=(), orderable=False)
 
     class Meta:
         model = Programme
-        fields = ("title", "workstream", "format", "delivery", "next_date")
+        fields = ("title", "workstream", "format", "delivery", "next_date", "places")
         empty_text = "No programmes match. Try removing a filter."
         template_name = "programmes/_catalogue_table.html"

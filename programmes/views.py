@@ -1,13 +1,19 @@
 import csv
 import hashlib
 import io
+import re
+from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -22,6 +28,7 @@ from talentportal.directory.models import EqualityMonitoring, Role
 from talentportal.directory.permissions import ACADEMY_TEAM, RoleRequiredMixin, has_role
 
 from . import selectors, services
+from .eligibility import refusal_reason
 from .emails import calendar_for
 from .filters import CatalogueFilter
 from .forms import BookingForm, EvaluationForm, WaitlistMoveForm
@@ -76,7 +83,30 @@ class CatalogueView(RoleRequiredMixin, BoundedPaginationMixin, SingleTableMixin,
             catalogue = cached_html(
                 key, lambda: self.catalogue_html(request), seconds=self.CACHE_SECONDS
             )
+        catalogue = self.with_places(catalogue, request.user)
         return TemplateResponse(request, self.template_name, {"catalogue": catalogue})
+
+    PLACES = re.compile(r"<!--tp-places:(\d+):(\d+)-->")
+
+    def with_places(self, html: str, user) -> SafeString:
+        """The kept HTML with each row's places and the person's eligibility written in:
+        both change without the catalogue's version changing (a booking, a profile)."""
+        dates = {
+            (int(pk), datetime.fromtimestamp(int(stamp), tz=UTC))
+            for pk, stamp in self.PLACES.findall(html)
+        }
+        if not dates:
+            return mark_safe(html)  # noqa: S308 (the portal's own rendered template)
+        profile = services.profile_for_eligibility(user)
+        rows = selectors.catalogue_places(dates=dates, profile=profile)
+
+        def cell(match):
+            left, refusal = rows.get(int(match.group(1)), (None, None))
+            return render_to_string(
+                "programmes/_catalogue_places.html", {"left": left, "refusal": refusal}
+            ).strip()
+
+        return mark_safe(self.PLACES.sub(cell, html))  # noqa: S308 (escaped by the template)
 
     def catalogue_html(self, request) -> str:
         """The filter form, the count and the page of the table, rendered."""
@@ -129,6 +159,9 @@ class ProgrammeDetailView(RoleRequiredMixin, TemplateView):
                 for c in programme.cohorts.all()
             ],
             is_admin=has_role(self.request.user, *ADMINS),
+            # Why this person cannot book the programme at all (not one date): said once,
+            # at the top, rather than beside every date.
+            not_eligible=refusal_reason(programme=programme, profile=profile),
         )
         return ctx
 
@@ -280,6 +313,57 @@ class _OwnBookingAction(RoleRequiredMixin, View):
 
 
 class BookingCancelView(_OwnBookingAction):
+    def get(self, request, pk):
+        """Confirm first, on a page of its own: what is given up, and what happens next."""
+        booking = self.booking(request, pk)
+        if booking.status not in Booking.ACTIVE:
+            return redirect("programmes:my_bookings")
+        target, title = booking.target, booking.target.programme.title
+        when = (
+            f"{timezone.localtime(target.starts_at):%-d %B %Y at %H:%M}"
+            if booking.session_id
+            else target.name
+        )
+        if booking.status == Booking.Status.CONFIRMED:
+            start = services._first_start(target)  # noqa: SLF001 (the rule the service uses)
+            late = start and start - timezone.now() < timedelta(
+                hours=settings.PROGRAMMES_LATE_CANCELLATION_HOURS
+            )
+            context = {
+                "title": "Cancel your booking?",
+                "consequences": [
+                    f"You give up your place on {title}, {when}.",
+                    "The next person on the waiting list is offered it, and you are sent a"
+                    " cancellation for your calendar.",
+                    *(
+                        [
+                            "You are cancelling close to the start, so it is recorded as a late"
+                            " cancellation."
+                        ]
+                        if late
+                        else []
+                    ),
+                ],  # fmt: skip
+                "button": "Yes, cancel my booking",
+            }
+        else:
+            context = {
+                "title": "Leave the waiting list?",
+                "consequences": [
+                    f"You leave the waiting list for {title}, {when}."
+                    + (
+                        " The place you were offered goes to the next person."
+                        if booking.status == Booking.Status.OFFERED
+                        else ""
+                    ),
+                    "If you join again, you join at the end of the list.",
+                ],  # fmt: skip
+                "button": "Yes, leave the waiting list",
+            }
+        return render(request, "core/confirm.html", {
+            **context, "caption": title, "back": reverse("programmes:my_bookings"),
+        })  # fmt: skip
+
     def post(self, request, pk):
         booking = services.booking_cancel(booking=self.booking(request, pk), now=timezone.now())
         note = " This was a late cancellation." if booking.late_cancellation else ""
@@ -530,17 +614,32 @@ class WaitingListView(RoleRequiredMixin, View):
         booking = get_object_or_404(
             Booking, pk=parse_id(request.POST.get("booking")), **{kind: target}
         )
+        name = booking.person.get_full_name() or booking.person.email
         if "remove" in request.POST:
+            if request.POST.get("confirmed") != "yes":
+                return render(request, "core/confirm.html", {
+                    "title": f"Remove {name} from the waiting list?",
+                    "caption": target.programme.title,
+                    "consequences": [
+                        f"{name} is taken off the waiting list and told by email.",
+                        "Everyone behind them moves up one place.",
+                    ],
+                    "fields": {"booking": booking.pk, "remove": "1"},
+                    "button": f"Yes, remove {name}",
+                    "back": reverse("programmes:waiting_list", args=[kind, target.pk]),
+                })  # fmt: skip
             services.waitlist_remove(booking=booking, now=timezone.now())
-            messages.success(request, f"{booking.person} has been taken off the waiting list.")
+            messages.success(request, f"{name} has been taken off the waiting list and told.")
         else:
             form = WaitlistMoveForm(request.POST)
             if not form.is_valid():
                 messages.error(request, "Enter a position of 1 or more.")
             else:
-                services.waitlist_move(booking=booking, position=form.cleaned_data["position"])
+                position, waiting = services.waitlist_move(
+                    booking=booking, position=form.cleaned_data["position"]
+                )
                 messages.success(
-                    request, f"{booking.person} moved to position {form.cleaned_data['position']}."
+                    request, f"{name} is now number {position} of {waiting} on the waiting list."
                 )
         return redirect("programmes:waiting_list", kind=kind, pk=target.pk)
 

@@ -254,16 +254,21 @@ def review_snapshot(*, review: YearInReview) -> dict:
 
 
 def year_on_year(current: dict, previous: dict) -> list[dict]:
-    """The headline figures beside last year's, with the change."""
+    """The headline figures beside last year's, with the change. A year before with no
+    records at all (before the portal, or before history was imported) is "no records",
+    not a year of zeros: a rise from nothing would read as growth."""
+    counts = [_dig(previous, path) for _, path, is_rate in HEADLINES if not is_rate]
+    no_records = not any(counts)
     rows = []
     for label, path, is_rate in HEADLINES:
-        now, before = _dig(current, path), _dig(previous, path)
+        now, before = _dig(current, path), None if no_records else _dig(previous, path)
         change = None
         if now is not None and before is not None:
             change = now - before
         rows.append(
-            {"label": label, "now": now, "before": before, "change": change, "rate": is_rate}
-        )
+            {"label": label, "now": now, "before": before, "change": change, "rate": is_rate,
+             "no_records": no_records}
+        )  # fmt: skip
     return rows
 
 

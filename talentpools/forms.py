@@ -132,9 +132,20 @@ GRID_CHOICES = [(3, "3 – high"), (2, "2 – moderate"), (1, "1 – low")]
 
 
 class PlacementForm(forms.Form):
-    person = PersonChoiceField(queryset=None)
-    performance = forms.TypedChoiceField(coerce=int, choices=GRID_CHOICES)
-    potential = forms.TypedChoiceField(coerce=int, choices=GRID_CHOICES)
+    """No rating is chosen for the reviewer: a default would place people unseen."""
+
+    person = PersonChoiceField(
+        queryset=None, empty_label="Choose a person",
+        error_messages={"required": "Choose who you are placing"},
+    )  # fmt: skip
+    performance = forms.TypedChoiceField(
+        coerce=int, choices=GRID_CHOICES, widget=forms.RadioSelect,
+        error_messages={"required": "Choose a performance rating"},
+    )  # fmt: skip
+    potential = forms.TypedChoiceField(
+        coerce=int, choices=GRID_CHOICES, widget=forms.RadioSelect,
+        error_messages={"required": "Choose a potential rating"},
+    )  # fmt: skip
     note = forms.CharField(max_length=500, required=False, label="Calibration note")
 
     def __init__(self, *args, people, **kwargs):

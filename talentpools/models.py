@@ -495,6 +495,21 @@ class TalentReview(models.Model):
 GRID = [MinValueValidator(1), MaxValueValidator(3)]
 
 
+# The nine boxes by (performance, potential), 1 low to 3 high, with the zone each colours:
+# the names talent reviews use, so a placement reads as a box and not as two numbers.
+NINE_BOX = {
+    (1, 3): ("Rough diamond", "develop"),
+    (2, 3): ("Emerging leader", "stretch"),
+    (3, 3): ("Future leader", "stretch"),
+    (1, 2): ("Inconsistent performer", "support"),
+    (2, 2): ("Key player", "develop"),
+    (3, 2): ("High performer", "stretch"),
+    (1, 1): ("Talent risk", "support"),
+    (2, 1): ("Solid contributor", "develop"),
+    (3, 1): ("Trusted professional", "develop"),
+}
+
+
 @audited()
 class NineBoxPlacement(models.Model):
     """Where one person sits on a review's grid. Its history is the calibration history."""

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -32,6 +33,7 @@ from .forms import (
     WindowUpdateForm,
 )
 from .models import (
+    NINE_BOX,
     NineBoxPlacement,
     NominationStatus,
     NominationWindow,
@@ -571,6 +573,8 @@ class ReviewView(RoleRequiredMixin, View):
                     "cells": [
                         {
                             "performance": performance,
+                            "name": NINE_BOX[(performance, potential)][0],
+                            "zone": NINE_BOX[(performance, potential)][1],
                             "people": [
                                 p
                                 for p in placements
@@ -595,7 +599,9 @@ class ReviewView(RoleRequiredMixin, View):
                 if can_edit
                 and selectors.review_people(review=review).filter(pk=request.user.pk).exists()
                 else "",
-                "history": audit.history_of_many(NineBoxPlacement, [p.pk for p in placements]),
+                "history": audit.history_of_many(
+                    NineBoxPlacement, [p.pk for p in placements], subjects=True
+                ),
             },
         )
 
@@ -605,10 +611,27 @@ class ReviewView(RoleRequiredMixin, View):
     def post(self, request, pk):
         review = self._review(request, pk)
         if "close" in request.POST:
+            if request.POST.get("confirmed") != "yes":
+                return render(request, "core/confirm.html", {
+                    "title": f"Close {review.name}?",
+                    "caption": review.organisation or review.system,
+                    "consequences": [
+                        "Nobody can place or move anyone in this review any more.",
+                        f"The grid, its {review.placements.count()} placements and the "
+                        "calibration history stay, and can still be seen and exported.",
+                    ],
+                    "fields": {"close": "1"},
+                    "button": "Yes, close the review",
+                    "back": reverse("talentpools:review", args=[pk]),
+                })  # fmt: skip
             try:
                 services.review_close(review=review, by=request.user)
             except ApplicationError as exc:
                 messages.error(request, exc.message)
+            else:
+                messages.success(
+                    request, f"{review.name} is closed: its grid can no longer change."
+                )
             return redirect("talentpools:review", pk=pk)
         form = PlacementForm(request.POST, people=self._people(request, review))
         if parse_id(request.POST.get("person")) == request.user.pk:
@@ -637,7 +660,16 @@ class ReviewExportView(RoleRequiredMixin, View):
         response["Content-Disposition"] = f'attachment; filename="nine-box-{review.pk}.csv"'
         writer = csv.writer(response)
         writer.writerow(
-            ["name", "email", "organisation", "performance", "potential", "note", "placed_at"]
+            [
+                "name",
+                "email",
+                "organisation",
+                "performance",
+                "potential",
+                "note",
+                "placed_at",
+                "box",
+            ]  # fmt: skip
         )
         for p in review.placements.select_related("person__profile__organisation"):
             writer.writerow(
@@ -650,6 +682,7 @@ class ReviewExportView(RoleRequiredMixin, View):
                     p.potential,
                     p.note,
                     timezone.localtime(p.placed_at).strftime("%Y-%m-%d %H:%M"),
+                    NINE_BOX[(p.performance, p.potential)][0],
                 )
             )
         return response
@@ -775,11 +808,32 @@ class OrganisationSuccessionView(RoleRequiredMixin, View):
                 )
             elif action == "remove":
                 successor = get_object_or_404(
-                    Successor,
+                    Successor.objects.select_related("person", "post"),
                     pk=parse_id(request.POST.get("successor")),
                     post__organisation=organisation,
                 )
+                name = successor.person.get_full_name() or successor.person.email
+                post = successor.post.get_post_display()
+                if successor.person_id == request.user.pk:
+                    raise ApplicationError(services.OWN_SUCCESSION)  # not even asked
+                if request.POST.get("confirmed") != "yes":
+                    return render(request, "core/confirm.html", {
+                        "title": f"Remove {name} as a successor for {post}?",
+                        "caption": str(organisation),
+                        "consequences": [
+                            f"{name} is no longer named as a successor ("
+                            f"{successor.get_readiness_display().lower()}) for {post}.",
+                            "The post's succession rating is worked out again without them.",
+                            "The change history keeps who removed them and when.",
+                        ],
+                        "fields": {"action": "remove", "code": request.POST.get("code", ""),
+                                   "successor": successor.pk},
+                        "button": "Yes, remove them",
+                        "back": reverse("talentpools:succession_organisation", args=[pk]),
+                    })  # fmt: skip
                 services.successor_remove(successor=successor, by=request.user)
+                messages.success(request, f"{name} is no longer a successor for {post}.")
+                return redirect("talentpools:succession_organisation", pk=pk)
             else:
                 raise Http404
         except ApplicationError as exc:

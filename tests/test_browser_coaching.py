@@ -74,6 +74,11 @@ def test_apply_approve_choose_accept_log_and_complete(contexts, make_user):
     assert response.status == 404
 
     coach_page.get_by_role("button", name="Mark as complete").click()
-    coach_page.get_by_text("The relationship has ended").wait_for()
+    coach_page.get_by_role("heading", name="Mark the coaching with Cal").wait_for()
+    coach_page.get_by_text("The 2 sessions logged stay").wait_for()
+    relationship.refresh_from_db()
+    assert relationship.status == Relationship.Status.ACTIVE  # asked, not yet done
+    coach_page.get_by_role("button", name="Yes, mark it as complete").click()
+    coach_page.get_by_text("has ended as complete").wait_for()
     relationship.refresh_from_db()
     assert relationship.status == Relationship.Status.COMPLETED

@@ -39,7 +39,12 @@ def test_book_waitlist_offer_accept_and_register(contexts, make_user):
     book_the_workshop(ben_page)
     assert "you are on the waiting list (position 1)" in ben_page.content()
 
-    ada_page.get_by_role("button", name="Cancel booking").click()
+    # Cancelling is confirmed on a page of its own that says what happens.
+    ada_page.get_by_role("link", name="Cancel booking").click()
+    ada_page.get_by_role("heading", name="Cancel your booking?").wait_for()
+    ada_page.get_by_text("The next person on the waiting list is offered it").wait_for()
+    assert Booking.objects.get(person=ada).status == Booking.Status.CONFIRMED
+    ada_page.get_by_role("button", name="Yes, cancel my booking").click()
     ada_page.get_by_text("is cancelled").wait_for()
 
     ben_page.reload()

@@ -153,6 +153,7 @@ def test_the_upload_page_previews_then_imports(client, make_user):
     url = reverse("programmes:import")
     response = client.post(url, {"file": SimpleUploadedFile("b.csv", GOOD)})
     assert b"Check before importing" in response.content
+    assert b"4 rows are ready to import" in response.content
     assert not Booking.objects.exists()
     response = client.post(url, {"confirm": "1", "token": response.context["token"]})
     assert response.status_code == 302

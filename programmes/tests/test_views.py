@@ -155,7 +155,7 @@ def test_the_catalogue_lists_programmes_by_their_next_scheduled_date(client, mak
     cells = [
         [" ".join(td.split()) for td in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
         for tr in re.findall(
-            r"<tr class=\"nhsuk-table__row\">(.*?)</tr>", response.content.decode(), re.S
+            r"<tr class=\"nhsuk-table__row\">(.*?)</tr>", _without_labels(response), re.S
         )
     ][1:]  # the header row has no cells
     url = reverse("programmes:programme_detail", args=[soon.slug])
@@ -165,13 +165,29 @@ def test_the_catalogue_lists_programmes_by_their_next_scheduled_date(client, mak
         soon.get_format_display(),
         soon.get_delivery_display(),
         f"{timezone.localtime(first):%-d %b %Y}",
+        f"{Session.objects.get(starts_at=first).capacity} places left",
     ]
     assert cells[2][4] == "—"
 
 
+def _lists_the_catalogue(sql: str) -> bool:
+    """The catalogue's own queries (the published programmes), not the per-request reads of
+    places and eligibility for the rows shown."""
+    return re.search(r'WHERE \(*"programmes_programme"\."published"', sql) is not None
+
+
+def _without_labels(response) -> str:
+    """The page without the column labels a stacked row shows on a phone."""
+    return re.sub(
+        r'<span class="nhsuk-table-responsive__heading" aria-hidden="true">[^<]*</span>',
+        "",
+        response.content.decode(),
+    )
+
+
 def _catalogue_rows(client, query=None) -> list[tuple[str, str]]:
     """(title, next date) of each row of the catalogue page, as a person reads them."""
-    html = client.get(reverse("programmes:catalogue"), query or {}).content.decode()
+    html = _without_labels(client.get(reverse("programmes:catalogue"), query or {}))
     return [
         (title, " ".join(date.split()))
         for title, date in re.findall(
@@ -181,6 +197,63 @@ def _catalogue_rows(client, query=None) -> list[tuple[str, str]]:
             html,
         )
     ]
+
+
+def test_with_dates_the_next_date_is_inside_them_and_reversed_dates_are_an_error(client, make_user):
+    now = timezone.now()
+    programme = ProgrammeFactory(title="Two dates")
+    SessionFactory(programme=programme, starts_at=now + timedelta(days=10))
+    later = SessionFactory(programme=programme, starts_at=now + timedelta(days=40))
+    client.force_login(make_user())
+    first_day = timezone.localdate(later.starts_at) - timedelta(days=2)
+    rows = _catalogue_rows(client, {"date_from": first_day.isoformat()})
+    assert rows == [("Two dates", f"{timezone.localtime(later.starts_at):%-d %b %Y}")]
+    response = client.get(reverse("programmes:catalogue"), {
+        "date_from_day": "20", "date_from_month": "3", "date_from_year": "2027",
+        "date_to_day": "1", "date_to_month": "3", "date_to_year": "2027",
+    })  # fmt: skip
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Dates to must be the same as or after dates from" in page
+
+
+def test_places_and_eligibility_are_read_per_request_though_the_page_is_kept(client, make_user):
+    """The kept catalogue HTML does not change when someone books: places left and whether
+    the person may book are written in for each request."""
+    session = SessionFactory(capacity=2)
+    senior = SessionFactory(programme=ProgrammeFactory(eligible_bands=["9"])).programme
+    client.force_login(make_user(profile__band="6"))
+    url = reverse("programmes:catalogue")
+    page = _without_labels(client.get(url))
+    assert "2 places left" in page
+    assert "Not open to you" in page and "This programme is for band 9" in page
+    services.booking_create(person=make_user(), target=session, now=timezone.now())
+    assert "1 place left" in _without_labels(client.get(url))
+    services.booking_create(person=make_user(), target=session, now=timezone.now())
+    assert "Full – join the waiting list" in _without_labels(client.get(url))
+    assert senior.title in _without_labels(client.get(url))
+
+
+def test_a_programme_says_once_and_prominently_why_a_person_cannot_book_it(client, make_user):
+    session = SessionFactory(programme=ProgrammeFactory(eligible_bands=["9"]))
+    client.force_login(make_user(profile__band="6"))
+    page = client.get(
+        reverse("programmes:programme_detail", args=[session.programme.slug])
+    ).content.decode()
+    assert "You cannot book this programme" in page and "This programme is for band 9" in page
+    assert "Places available" not in page
+    assert reverse("programmes:book", args=["session", session.pk]) not in page
+
+
+def test_a_programme_booked_by_cohort_does_not_say_no_dates_are_open(client, make_user):
+    cohort = CohortFactory()
+    SessionFactory(programme=cohort.programme, cohort=cohort)
+    client.force_login(make_user())
+    page = client.get(
+        reverse("programmes:programme_detail", args=[cohort.programme.slug])
+    ).content.decode()
+    assert cohort.name in page
+    assert "No dates are open for booking" not in page
 
 
 def test_the_catalogue_page_is_kept_but_every_change_shows_on_the_next_request(client, make_user):
@@ -200,7 +273,7 @@ def test_the_catalogue_page_is_kept_but_every_change_shows_on_the_next_request(c
     client.force_login(make_user())
     with CaptureQueriesContext(connection) as queries:
         assert _catalogue_rows(client) == [(programme.title, day(session.starts_at))]
-    assert not [q for q in queries if "programmes_programme" in q["sql"]]
+    assert not [q for q in queries if _lists_the_catalogue(q["sql"])]
 
     # Changes, each through a different write path.
     later = SessionFactory(programme=programme, starts_at=now + timedelta(days=30))
@@ -237,7 +310,7 @@ def test_only_the_catalogue_s_own_queries_are_kept(client, make_user):
     def reads_programmes(address):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(address).status_code == 200
-        return any("programmes_programme" in q["sql"] for q in queries)
+        return any(_lists_the_catalogue(q["sql"]) for q in queries)
 
     for address in (f"{catalogue}?q=Leadership&page=1", f"{catalogue}?q=Leadership&utm=x",
                     f"{catalogue}?q=a&q=b"):  # fmt: skip
@@ -509,3 +582,19 @@ def test_the_register_of_a_future_session_lists_who_is_booked_without_marking_co
     )
     page = client.get(url).content.decode()
     assert 'type="radio"' in page and "Save register" in page
+
+
+def test_moving_someone_down_the_waiting_list_says_where_they_are_now(client, make_user):
+    session = SessionFactory(capacity=1)
+    services.booking_create(person=make_user(), target=session, now=timezone.now())
+    waiting = [
+        services.booking_create(person=make_user(first_name=name, last_name="Wait"),
+                                target=session, now=timezone.now())
+        for name in ("Ann", "Bob")
+    ]  # fmt: skip
+    client.force_login(make_user(Role.PROGRAMME_ADMIN))
+    url = reverse("programmes:waiting_list", args=["session", session.pk])
+    response = client.post(url, {"booking": waiting[0].pk, "position": 99}, follow=True)
+    assert "Ann Wait is now number 2 of 2 on the waiting list." in response.content.decode()
+    waiting[0].refresh_from_db()
+    assert waiting[0].waitlist_position == 2

@@ -277,3 +277,22 @@ def test_the_totals_equal_a_raw_sql_recount_with_cohorts_on_generated_data():
         sessions, bookings, attended, dna,
     )  # fmt: skip
     assert bookings > 20
+
+
+def test_a_year_before_with_no_records_is_no_records_not_growth_from_zero():
+    from reporting.selectors import HEADLINES, year_on_year
+
+    def figures(value):
+        out = {}
+        for _, path, is_rate in HEADLINES:
+            node = out
+            *parents, leaf = path.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = 0.5 if is_rate else value
+        return out
+
+    empty = year_on_year(figures(1345), figures(0))
+    assert all(r["no_records"] and r["before"] is None and r["change"] is None for r in empty)
+    [bookings] = [r for r in year_on_year(figures(1345), figures(1000)) if r["label"] == "Bookings"]
+    assert (bookings["before"], bookings["change"], bookings["no_records"]) == (1000, 345, False)

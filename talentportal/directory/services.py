@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from talentportal.core.errors import ApplicationError
 
 from .models import (
+    MFA_ROLES,
     EqualityMonitoring,
     EqualityPublication,
     EqualitySnapshot,
@@ -131,6 +132,23 @@ OWN_ROLES = (
 
 
 @transaction.atomic
+def role_grant_refusal(
+    *, user: User, role: str, organisation=None, system=None, scheme: str = "", granted_by=None
+) -> str | None:
+    """Why this grant cannot be made, or None: asked before a grant is confirmed."""
+    if granted_by is not None and granted_by.pk == user.pk:
+        return OWN_ROLES
+    if role == Role.TALENT_LEAD and bool(organisation) == bool(system):
+        return "A talent lead is scoped to one organisation or one system."
+    if role == Role.SCHEME_MANAGER and not scheme:
+        return "Choose the scheme this person manages."
+    if role != Role.TALENT_LEAD and (organisation or system):
+        return "Only talent leads are scoped to an organisation or a system."
+    if role != Role.SCHEME_MANAGER and scheme:
+        return "Only scheme managers have a scheme."
+    return None
+
+
 def role_grant(
     *,
     user: User,
@@ -143,16 +161,12 @@ def role_grant(
     """Grant a role. `granted_by` is who decided (never the grantee); None only where no
     person decides: the grant_role command (break-glass, recorded as such in the audit
     trail), imports and demo data."""
-    if granted_by is not None and granted_by.pk == user.pk:
-        raise ApplicationError(OWN_ROLES)
-    if role == Role.TALENT_LEAD and bool(organisation) == bool(system):
-        raise ApplicationError("A talent lead is scoped to one organisation or one system.")
-    if role == Role.SCHEME_MANAGER and not scheme:
-        raise ApplicationError("Choose the scheme this person manages.")
-    if role != Role.TALENT_LEAD and (organisation or system):
-        raise ApplicationError("Only talent leads are scoped to an organisation or a system.")
-    if role != Role.SCHEME_MANAGER and scheme:
-        raise ApplicationError("Only scheme managers have a scheme.")
+    reason = role_grant_refusal(
+        user=user, role=role, organisation=organisation, system=system, scheme=scheme,
+        granted_by=granted_by,
+    )  # fmt: skip
+    if reason:
+        raise ApplicationError(reason)
     # Lock the person so two grants cannot race past the duplicate check.
     User.objects.select_for_update().get(pk=user.pk)
     existing = RoleAssignment.objects.filter(
@@ -171,6 +185,10 @@ def role_grant(
     assignment.full_clean()
     assignment.save()
     _sync_account_flags(user)
+    if granted_by is not None and role in MFA_ROLES:
+        from . import emails
+
+        emails.role_granted(assignment)
     return assignment
 
 

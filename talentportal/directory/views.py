@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -22,7 +23,15 @@ from .forms import (
     ProfileForm,
     RoleGrantForm,
 )
-from .models import EqualityMonitoring, ErasureRequest, Profile, Role, RoleAssignment, User
+from .models import (
+    MFA_ROLES,
+    EqualityMonitoring,
+    ErasureRequest,
+    Profile,
+    Role,
+    RoleAssignment,
+    User,
+)
 from .permissions import RoleRequiredMixin, has_role, role_assignments
 from .tables import OrganisationTable, PersonTable
 
@@ -178,13 +187,62 @@ class PersonRolesView(RoleRequiredMixin, View):
         form = RoleGrantForm(request.POST)
         if not form.is_valid():
             return self._render(request, person, form)
+        if request.POST.get("confirmed") != "yes":
+            reason = services.role_grant_refusal(
+                user=person, granted_by=request.user, **form.cleaned_data
+            )
+            if reason:
+                form.add_error(None, reason)
+                return self._render(request, person, form)
+            return self._confirm(request, person, form)
         try:
             services.role_grant(user=person, granted_by=request.user, **form.cleaned_data)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
             return self._render(request, person, form)
-        messages.success(request, f"{person} is now {Role(form.cleaned_data['role']).label}.")
+        role = Role(form.cleaned_data["role"])
+        told = " They have been told by email." if role in MFA_ROLES else ""
+        messages.success(request, f"{_name(person)} is now {role.label}.{told}")
         return redirect("directory:person_roles", pk=person.pk)
+
+    def _confirm(self, request, person, form):
+        data = form.cleaned_data
+        role = Role(data["role"])
+        scope = data.get("organisation") or data.get("system")
+        name = _name(person)
+        consequences = {
+            Role.SYSTEM_ADMIN: [
+                f"{name} can grant and remove every role, including system administrator.",
+                "They can see everyone's records, download anyone's data and use the admin site.",
+            ],
+            Role.PROGRAMME_ADMIN: [
+                f"{name} runs the catalogue, registers, waiting lists and coaching approvals,"
+                " and decides nominations.",
+            ],
+            Role.TALENT_LEAD: [
+                f"{name} sees the people, nominations, reviews and succession plans of {scope}.",
+            ],
+            Role.SCHEME_MANAGER: [f"{name} manages the {data.get('scheme', '').upper()} scheme."],
+            Role.REPORT_TEAM: [f"{name} sees the year's figures and builds the year in review."],
+        }.get(role, [f"{name} takes on the role of {role.label.lower()}."])
+        if role in MFA_ROLES:
+            consequences.append(
+                "They sign in with two factors from now on, and are told of the role by email."
+            )
+        return render(request, "core/confirm.html", {
+            "title": f"Make {name} {role.label.lower()}?",
+            "caption": person.email,
+            "consequences": consequences,
+            "warning": "This gives the widest access the portal has. Grant it only to someone"
+            " who runs the portal." if role == Role.SYSTEM_ADMIN else "",
+            "fields": {key: request.POST.get(key, "") for key in form.fields},
+            "button": f"Yes, make them {role.label.lower()}",
+            "back": reverse("directory:person_roles", args=[person.pk]),
+        })  # fmt: skip
+
+
+def _name(person) -> str:
+    return person.get_full_name() or person.email
 
 
 class RoleRevokeView(RoleRequiredMixin, View):

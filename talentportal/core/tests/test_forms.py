@@ -52,7 +52,9 @@ def test_a_date_that_is_not_whole_or_real_says_what_is_wrong_and_keeps_what_was_
 def test_an_initial_date_fills_the_three_fields_and_the_label_points_at_the_day():
     form = When(initial={"held_on": date(2026, 12, 1)})
     html = str(form["held_on"].as_field_group())
-    assert 'id="id_held_on_day" name="held_on_day" type="text" inputmode="numeric" value="1"' in html
+    assert (
+        'id="id_held_on_day" name="held_on_day" type="text" inputmode="numeric" value="1"' in html
+    )
     assert 'name="held_on_month" type="text" inputmode="numeric" value="12"' in html
     assert 'name="held_on_year" type="text" inputmode="numeric" value="2026"' in html
     assert 'type="date"' not in html
@@ -97,3 +99,14 @@ def test_every_date_a_person_enters_uses_the_nhs_date_input():
                     wrong.append(f"{cls.__module__}.{cls.__name__}.{name}")
     assert seen >= 10
     assert wrong == []
+
+
+def test_figures_read_as_people_write_them():
+    from decimal import Decimal
+
+    from talentportal.core.templatetags.portal import amount, financial_year
+
+    assert [amount(v) for v in (Decimal("412.00"), Decimal("1.50"), 1.25, 12345, None)] == [
+        "412", "1.5", "1.25", "12,345", "–",
+    ]  # fmt: skip
+    assert financial_year(2026) == "2026/27" and financial_year("1999") == "1999/00"

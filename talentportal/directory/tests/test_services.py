@@ -162,6 +162,6 @@ def test_the_grant_role_command_makes_the_first_administrator_and_is_recorded(db
     event = assignment.events.get()
     assert event.pgh_context.metadata["source"] == "the grant_role command"
     assert [(e.who, e.action) for e in audit.history(assignment)] == [
-        ("the grant_role command", "Created")
+        ("the grant_role command", "created the record")
     ]
     assert "records this grant as made by the grant_role command" in capsys.readouterr().out

@@ -202,12 +202,44 @@ def test_a_system_administrator_grants_and_removes_a_scoped_role(client, make_us
     response = client.post(url, {"role": Role.TALENT_LEAD})
     assert b"scoped to one organisation or one system" in response.content
     system = IntegratedCareSystem.objects.get(name="Northamptonshire")
+    # Asked first, on a page that says what the role lets them do.
     response = client.post(url, {"role": Role.TALENT_LEAD, "system": system.pk})
+    assert "Make" in response.content.decode() and "Northamptonshire" in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=person).exists()
+    response = client.post(
+        url, {"role": Role.TALENT_LEAD, "system": system.pk, "organisation": "", "scheme": "",
+              "confirmed": "yes"},
+    )  # fmt: skip
     assert response.status_code == 302
     assignment = RoleAssignment.objects.get(user=person)
     assert assignment.system == system
     client.post(reverse("directory:role_revoke", args=[person.pk, assignment.pk]))
     assert not RoleAssignment.objects.filter(user=person).exists()
+
+
+def test_granting_system_administrator_is_confirmed_with_a_warning_and_the_person_told(
+    client, make_user
+):
+    from talentportal.notifications.models import OutboundEmail
+
+    admin = make_user(Role.SYSTEM_ADMIN, first_name="Ada", last_name="Admin")
+    person = make_user(first_name="Sam", last_name="Staff")
+    client.force_login(admin)
+    url = reverse("directory:person_roles", kwargs={"pk": person.pk})
+    page = client.post(url, {"role": Role.SYSTEM_ADMIN}).content.decode()
+    assert "Make Sam Staff system administrator?" in page
+    assert "This gives the widest access the portal has" in page
+    assert "can grant and remove every role" in page
+    assert not RoleAssignment.objects.filter(user=person).exists()
+    assert not OutboundEmail.objects.filter(recipients__contains=[person.email]).exists()
+    response = client.post(url, {"role": Role.SYSTEM_ADMIN, "organisation": "", "system": "",
+                                 "scheme": "", "confirmed": "yes"}, follow=True)  # fmt: skip
+    assert "Sam Staff is now System administrator. They have been told by email." in (
+        response.content.decode()
+    )
+    [email] = OutboundEmail.objects.filter(recipients__contains=[person.email])
+    assert "System administrator" in email.subject
+    assert "Ada Admin has given you the role" in email.payload["body"]
 
 
 def test_list_pages_run_a_bounded_number_of_queries(
@@ -294,7 +326,8 @@ def test_a_system_administrator_cannot_change_their_own_roles(client, make_user)
     assert RoleAssignment.objects.filter(pk=report.pk).exists()
     # Another administrator may.
     client.force_login(RoleAssignment.objects.exclude(user=admin).get().user)
-    assert client.post(url, {"role": Role.PROGRAMME_ADMIN}).status_code == 302
+    post = {"role": Role.PROGRAMME_ADMIN, "confirmed": "yes"}
+    assert client.post(url, post).status_code == 302
     assert RoleAssignment.objects.filter(user=admin, role=Role.PROGRAMME_ADMIN).exists()
 
 
