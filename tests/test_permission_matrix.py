@@ -197,7 +197,7 @@ MATRIX = {
     "directory:session_extend": "no po po po po po po po po po po po",
     "programmes:book": "in ok ok ok ok ok ok ok ok ok ok ok",
     "programmes:booking_calendar": "in nf nf nf nf nf nf nf nf nf nf ok",
-    "programmes:booking_cancel": "in po po po po po po po po po po po",
+    "programmes:booking_cancel": "in nf nf nf nf nf nf nf nf nf nf ok",
     "programmes:catalogue": "in ok ok ok ok ok ok ok ok ok ok ok",
     "programmes:cohort_cancel": "in no no no ok no no no no no ok no",
     "programmes:evaluate": "in nf nf nf nf nf nf nf nf nf nf nf",

@@ -131,7 +131,6 @@ OWN_ROLES = (
 )
 
 
-@transaction.atomic
 def role_grant_refusal(
     *, user: User, role: str, organisation=None, system=None, scheme: str = "", granted_by=None
 ) -> str | None:
@@ -149,6 +148,7 @@ def role_grant_refusal(
     return None
 
 
+@transaction.atomic
 def role_grant(
     *,
     user: User,
