@@ -142,11 +142,12 @@ def post_list(*, user: User) -> QuerySet[SeniorPost]:
 def succession_heatmap(*, user: User) -> dict:
     """Counts of green, amber and red posts per system × post, in one grouped query.
 
-    Returns {"posts": [(code, label)], "rows": [{"system", "cells": [{post, green, amber,
-    red, worst}]}]}; a cell's colour is its worst rating."""
+    Returns {"posts": [(code, label)], "rows": [{"system", "system_id", "cells": [{post,
+    green, amber, red, total, worst}]}]}: the page draws each cell's mix (not only its worst
+    rating) and links it to the organisations behind it."""
     grouped = (
         post_list(user=user)
-        .values("organisation__system__name", "post")
+        .values("organisation__system__name", "organisation__system_id", "post")
         .annotate(
             green=Count("pk", filter=Q(rag=Rag.GREEN)),
             amber=Count("pk", filter=Q(rag=Rag.AMBER)),
@@ -154,20 +155,49 @@ def succession_heatmap(*, user: User) -> dict:
         )
         .order_by("organisation__system__name", "post")
     )
-    by_system: dict[str, dict[str, dict]] = {}
+    by_system: dict[tuple[str, int], dict[str, dict]] = {}
     for row in grouped:
-        by_system.setdefault(row["organisation__system__name"], {})[row["post"]] = row
+        key = (row["organisation__system__name"], row["organisation__system_id"])
+        by_system.setdefault(key, {})[row["post"]] = row
     rows = []
-    for system, cells in by_system.items():
+    for (system, system_id), cells in by_system.items():
         out = []
         for code, _ in Post.choices:
             c = cells.get(code, {"green": 0, "amber": 0, "red": 0})
             worst = "red" if c["red"] else "amber" if c["amber"] else "green" if c["green"] else ""
+            counts = {k: c[k] for k in ("green", "amber", "red")}
             out.append(
-                {"post": code, **{k: c[k] for k in ("green", "amber", "red")}, "worst": worst}
-            )
-        rows.append({"system": system, "cells": out})
+                {"post": code, **counts, "total": sum(counts.values()), "worst": worst,
+                 "bar": _mix_bar(counts)}
+            )  # fmt: skip
+        rows.append({"system": system, "system_id": system_id, "cells": out})
     return {"posts": Post.choices, "rows": rows}
+
+
+def _mix_bar(counts: dict[str, int]) -> list[tuple[str, float, float]]:
+    """(rating, x, width) of each coloured part of a 100-wide bar, red first."""
+    total = sum(counts.values())
+    parts, x = [], 0.0
+    for rating in ("red", "amber", "green"):
+        if counts[rating]:
+            width = 100 * counts[rating] / total
+            parts.append((rating, round(x, 2), round(width, 2)))
+            x += width
+    return parts
+
+
+def succession_drilldown(*, user: User, system_id: int, post: str) -> list[SeniorPost]:
+    """The posts behind one heatmap cell: each organisation of the system (within the
+    person's scope) with that post, its rating and successors, worst first."""
+    order = Case(
+        When(rag=Rag.RED, then=Value(0)), When(rag=Rag.AMBER, then=Value(1)), default=Value(2)
+    )
+    return list(
+        post_list(user=user)
+        .filter(organisation__system_id=system_id, post=post)
+        .annotate(successor_count=Count("successors"), worst_first=order)
+        .order_by("worst_first", "organisation__name")
+    )
 
 
 # Diversity of pipelines -------------------------------------------------------------------

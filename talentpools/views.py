@@ -693,11 +693,26 @@ class SuccessionView(RoleRequiredMixin, View):
 
     def get(self, request):
         organisations = permissions.organisations_led(request.user)
+        heatmap = selectors.succession_heatmap(user=request.user)
+        drill = None
+        system_id, post = parse_id(request.GET.get("system")), request.GET.get("post", "")
+        if system_id and post in dict(Post.choices):
+            system = next((r for r in heatmap["rows"] if r["system_id"] == system_id), None)
+            if system is None:
+                raise Http404
+            drill = {
+                "system": system["system"],
+                "post": dict(Post.choices)[post],
+                "posts": selectors.succession_drilldown(
+                    user=request.user, system_id=system_id, post=post
+                ),
+            }
         return render(
             request,
             "talentpools/succession.html",
             {
-                "heatmap": selectors.succession_heatmap(user=request.user),
+                "heatmap": heatmap,
+                "drill": drill,
                 "organisations": organisations.order_by("system__name", "name")[:500],
             },
         )

@@ -51,7 +51,9 @@ TALENT_LEAD = [
 ]
 # role (the demo login's name before the @) -> its pages besides everyone's
 ROLES = {
-    "participant": ["/talent/nominations/self/", "/coaching/apply/coaching/"],
+    "participant": ["/talent/nominations/self/", "/coaching/apply/coaching/", "/help/",
+                    "/accessibility/", "/privacy/", "/cookies/", "/accounts/email/",
+                    "/accounts/password/change/"],
     "coach": ["/coaching/practitioner/", "/coaching/relationships/{relationship}/"],
     "mentor": ["/coaching/relationships/{relationship}/"],
     "programmes": [

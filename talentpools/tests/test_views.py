@@ -20,6 +20,7 @@ from ..models import (
     Nomination,
     NominationWindow,
     PoolMembership,
+    Post,
     SchemeCohort,
     SeniorPost,
     Successor,
@@ -685,3 +686,28 @@ def test_nobody_gives_themselves_a_trainee_place_in_the_admin(client, make_user)
     assert refused in response.content.decode()
     mine.refresh_from_db()
     assert mine.status == "in_training"
+
+
+def test_the_heatmap_draws_each_cells_mix_and_a_system_lead_drills_down_to_its_organisations(
+    client, make_user
+):
+    bc = IntegratedCareSystem.objects.get(name="Black Country")
+    walsall, dudley = (OrganisationFactory(system=bc, name=n) for n in ("Walsall", "Dudley"))
+    elsewhere = OrganisationFactory(system=IntegratedCareSystem.objects.exclude(pk=bc.pk)[0])
+    SeniorPost.objects.create(organisation=walsall, post=Post.FINANCE, incumbent="X")  # red
+    green = SeniorPost.objects.create(organisation=dudley, post=Post.FINANCE, incumbent="Y")
+    Successor.objects.create(post=green, person=UserFactory(), readiness="ready_now")
+    SeniorPost.objects.create(organisation=elsewhere, post=Post.FINANCE)
+    client.force_login(make_user({"role": Role.TALENT_LEAD, "system": bc}))
+    url = reverse("talentpools:succession")
+    page = client.get(url).content.decode()
+    # The cell shows both ratings, in colour and in words, not only its worst.
+    cell = re.search(rf'href="\?system={bc.pk}&amp;post=finance".*?</a>', page, re.S).group(0)
+    assert 'class="tp-mix__red" x="0.0" y="0" width="50.0"' in cell
+    assert 'class="tp-mix__green" x="50.0" y="0" width="50.0"' in cell
+    assert "1 red 1 green" in " ".join(cell.split())
+    drill = client.get(url, {"system": bc.pk, "post": "finance"}).content.decode()
+    assert f"{Post.FINANCE.label} in Black Country" in drill
+    listed = re.findall(r'succession/(\d+)/">([^<]+)</a>', drill.split("<h2>Organisations")[0])
+    assert [name for _, name in listed] == ["Walsall", "Dudley"]  # worst first
+    assert client.get(url, {"system": elsewhere.system_id, "post": "finance"}).status_code == 404

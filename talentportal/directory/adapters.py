@@ -5,6 +5,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
@@ -14,6 +15,18 @@ from .services import profile_ensure
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        """allauth's emails name the portal and link to it (templates/account/email/),
+        never the host name a request happened to come in on."""
+        from talentportal.core.links import absolute_url
+
+        context = {
+            "portal_name": settings.PORTAL_NAME,
+            "portal_url": absolute_url("directory:dashboard"),
+            **context,
+        }
+        return super().send_mail(template_prefix, email, context)
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:

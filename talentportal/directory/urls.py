@@ -28,4 +28,8 @@ urlpatterns = [
     ),
     path("session/extend/", views.SessionExtendView.as_view(), name="session_extend"),
     path("health/", views.health, name="health"),
+    path("accessibility/", views.FooterPage.as_view(page="accessibility"), name="accessibility"),
+    path("privacy/", views.FooterPage.as_view(page="privacy"), name="privacy"),
+    path("cookies/", views.FooterPage.as_view(page="cookies"), name="cookies"),
+    path("help/", views.FooterPage.as_view(page="help"), name="help"),
 ]

@@ -256,6 +256,25 @@ class RoleRevokeView(RoleRequiredMixin, View):
         return redirect("directory:person_roles", pk=person.pk)
 
 
+class FooterPage(TemplateView):
+    """The footer's pages (accessibility, privacy, cookies, help): open to everyone,
+    signed in or not, as the statements they make must be."""
+
+    page = ""
+
+    def get_template_names(self):
+        return [f"directory/footer/{self.page}.html"]
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        return {
+            **super().get_context_data(**kwargs),
+            "idle_minutes": settings.SESSION_STAFF_IDLE_SECONDS // 60,
+            "max_hours": settings.SESSION_STAFF_MAX_SECONDS // 3600,
+        }
+
+
 class SessionExtendView(RoleRequiredMixin, View):
     """The time-out warning's "Stay signed in" (static/js/session-timeout.js): counts as
     activity now and answers how many seconds the session has left (null if unlimited)."""

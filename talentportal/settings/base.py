@@ -50,6 +50,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The region this deployment serves; figures default to it.
 PORTAL_REGION = env("PORTAL_REGION", "Midlands")
 PORTAL_NAME = env("PORTAL_NAME", "Midlands Talent and Leadership Academy")
+# Where people write for help, and about their data (the footer's pages say so).
+PORTAL_CONTACT_EMAIL = env("PORTAL_CONTACT_EMAIL", "talent.academy@talentportal.example")
+PORTAL_PRIVACY_EMAIL = env("PORTAL_PRIVACY_EMAIL", "data.protection@talentportal.example")
 # Absolute links in emails.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
@@ -191,7 +194,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_SIGNUP_FORM_CLASS = "talentportal.directory.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "talentportal.directory.adapters.AccountAdapter"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Talent Portal] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{PORTAL_NAME}: "
 # Five wrong passwords for one address in 5 minutes, or ten from one client in a minute, stop
 # password sign-in there for a while: the page says for how many seconds (AccountAdapter) and
 # offers a code by email instead, so an attacker hammering an account never locks its owner
@@ -231,6 +234,8 @@ MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEYS")
 DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", False)
 
 LANGUAGE_CODE = "en-gb"
+# The portal's own words for allauth's pages (locale/en_GB/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
