@@ -29,11 +29,11 @@ def test_sign_up_verify_email_sign_in_and_see_the_dashboard(page):
     page.get_by_role("link", name="Create an account").first.click()
     page.get_by_label("Email").fill("new.starter@nhs.example")
     page.get_by_label("Password", exact=True).fill("a-long-and-unusual-passphrase")
-    page.get_by_label("Password (again)").fill("a-long-and-unusual-passphrase")
+    page.get_by_label("Password again").fill("a-long-and-unusual-passphrase")
     page.get_by_label("First name").fill("Nia")
     page.get_by_label("Last name").fill("Starter")
-    page.get_by_role("button", name="Sign Up").click()
-    page.get_by_role("heading", name="Verify Your Email Address").wait_for()
+    page.get_by_role("button", name="Create an account").click()
+    page.get_by_role("heading", name="Confirm your email address").wait_for()
 
     [message] = [m for m in mail.outbox if "new.starter@nhs.example" in m.to]
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)

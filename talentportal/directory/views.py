@@ -14,6 +14,7 @@ from django_tables2 import SingleTableMixin
 from talentportal.core.errors import ApplicationError
 from talentportal.core.import_views import RecordsImportView
 from talentportal.core.tables import BoundedPaginationMixin
+from talentportal.core.todo import todos_for
 from talentportal.core.views import parse_id
 
 from . import selectors, services, sessions
@@ -54,6 +55,7 @@ class HomeView(TemplateView):
                 Profile.objects.select_related("organisation").filter(user=user).first()
             )
             ctx["Role"] = Role
+            ctx["todos"] = todos_for(user)
         return ctx
 
 
