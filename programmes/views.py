@@ -218,8 +218,10 @@ class BookView(RoleRequiredMixin, View):
     def post(self, request, kind, pk):
         target = self._target(request, kind, pk)
         form = BookingForm(request.POST)
-        if not form.is_valid():
+        if not form.is_valid() or "change" in request.POST:
             return self._render(request, target, form)
+        if request.POST.get("confirmed") != "yes":
+            return self._check(request, target, form)
         if isinstance(target, Programme):
             return self._book_series(request, target, form)
         try:
@@ -244,6 +246,24 @@ class BookView(RoleRequiredMixin, View):
                 f"(position {booking.waitlist_position}). We will email you if a place comes up.",
             )
         return redirect("programmes:my_bookings")
+
+    def _check(self, request, target, form):
+        """Check your answers (NHS.UK pattern) before the booking is made: what, when,
+        where, and the equality answers it will carry, each changeable."""
+        series = isinstance(target, Programme)
+        answers = [
+            (form.fields[name].label, dict(form.fields[name].choices)[form.cleaned_data[name]])
+            for name in ("ethnic_category", "disability", "sex")
+        ]
+        return render(request, "programmes/booking_check.html", {
+            "target": target,
+            "programme": target if series else target.programme,
+            "series": services.series_sessions(programme=target, now=timezone.now())
+            if series else None,
+            "sessions": [] if series else selectors.target_sessions(target),
+            "answers": answers,
+            "data": {name: form.data[name] for name in ("ethnic_category", "disability", "sex")},
+        })  # fmt: skip
 
     def _book_series(self, request, programme, form):
         try:

@@ -76,7 +76,7 @@ SETTINGS = "talentportal.settings.production"
 PREFIX = "bench-http"  # participants are bench-http-<tag>-<n>@bench.example
 EMAIL_DOMAIN = "bench.example"
 BOOKED_MARK = "/programmes/my-bookings/"  # where a booking (or waiting-list place) redirects
-EQUALITY = {"ethnic_category": "A", "disability": "no", "sex": "female"}
+EQUALITY = {"ethnic_category": "A", "disability": "no", "sex": "female", "confirmed": "yes"}
 CATALOGUE_PATHS = (
     "/programmes/",
     "/programmes/?page=2",

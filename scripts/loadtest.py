@@ -132,8 +132,8 @@ def run_client(base, session_cookie, csrf, sessions, stop_at, results, lock):
         session_id, slug = rng.choice(sessions)
         call("catalogue", "/programmes/")
         call("programme", f"/programmes/{slug}/")
-        call("book", f"/programmes/book/session/{session_id}/",
-             {"ethnic_category": "A", "disability": "no", "sex": "female"})  # fmt: skip
+        answers = {"ethnic_category": "A", "disability": "no", "sex": "female"}
+        call("book", f"/programmes/book/session/{session_id}/", {**answers, "confirmed": "yes"})
 
 
 def percentile(values, p):

@@ -20,7 +20,9 @@ def book_the_workshop(page):
     page.get_by_role("button", name="Filter").click()
     page.get_by_role("link", name="Courageous Conversations").click()
     page.locator("a[href*='/programmes/book/session/']").click()
-    page.locator("main form button[type=submit]").click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Check your answers").wait_for()
+    page.locator("main form button[value=yes]").click()
     page.get_by_role("heading", name="My bookings").wait_for()
 
 

@@ -18,7 +18,8 @@ from talentportal.directory.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ANSWERS = {"ethnic_category": "Z", "disability": "not_stated", "sex": "not_stated"}
+ANSWERS = {"ethnic_category": "Z", "disability": "not_stated", "sex": "not_stated",
+           "confirmed": "yes"}  # fmt: skip
 
 
 def _in_parallel(functions):

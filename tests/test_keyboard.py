@@ -53,6 +53,9 @@ def test_booking_a_place_with_the_keyboard_alone(page, make_user):
     enter_and_wait(page)
     tab_to(page, "el && el.tagName === 'BUTTON' && el.type === 'submit' && el.closest('main')")
     enter_and_wait(page)
+    page.get_by_role("heading", name="Check your answers").wait_for()
+    tab_to(page, "el && el.tagName === 'BUTTON' && el.value === 'yes'")
+    enter_and_wait(page)
     page.get_by_role("heading", name="My bookings").wait_for()
     assert Booking.objects.get(person=person).status == Booking.Status.CONFIRMED
 

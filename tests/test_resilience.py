@@ -280,7 +280,7 @@ def test_a_booking_made_while_redis_is_down_is_emailed_once_when_it_is_back(
     private_redis.stop()
     response = client.post(
         reverse("programmes:book", args=["session", session.pk]),
-        {"ethnic_category": "Z", "disability": "no", "sex": "male"},
+        {"ethnic_category": "Z", "disability": "no", "sex": "male", "confirmed": "yes"},
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("programmes:my_bookings")

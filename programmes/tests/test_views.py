@@ -97,7 +97,16 @@ def test_booking_through_the_page_prefills_and_stores_the_confirmed_answers(clie
     url = reverse("programmes:book", args=["session", session.pk])
     page = client.get(url)
     assert page.context["form"].initial["ethnic_category"] == "H"
-    response = client.post(url, {"ethnic_category": "Z", "disability": "no", "sex": "male"})
+    answers = {"ethnic_category": "Z", "disability": "no", "sex": "male"}
+    # Check your answers first: what, when, and the answers, with nothing booked yet.
+    check = client.post(url, answers).content.decode()
+    assert "Check your answers before booking" in check
+    assert "Not stated (prefer not to say)" in check
+    assert not Booking.objects.exists()
+    # "Change" goes back to the questions with the answers kept.
+    change = client.post(url, {**answers, "change": "1"})
+    assert change.context["form"]["ethnic_category"].value() == "Z"
+    response = client.post(url, {**answers, "confirmed": "yes"})
     assert response.status_code == 302
     booking = Booking.objects.get(person=person)
     assert (booking.status, booking.ethnic_category) == (Booking.Status.CONFIRMED, "Z")
@@ -110,7 +119,7 @@ def test_an_ineligible_person_sees_the_reason_instead_of_a_button(client, make_u
     assert "This programme is for band 8c or 8d; your profile says band 5." in page.content.decode()
     response = client.post(
         reverse("programmes:book", args=["session", session.pk]),
-        {"ethnic_category": "Z", "disability": "no", "sex": "male"},
+        {"ethnic_category": "Z", "disability": "no", "sex": "male", "confirmed": "yes"},
     )
     assert response.status_code == 302
     assert not Booking.objects.exists()
@@ -413,8 +422,9 @@ def test_booking_a_whole_series_from_its_page(client, make_user):
     assert url in page.content.decode()
     assert client.get(url).status_code == 200
     response = client.post(
-        url, {"ethnic_category": "Z", "disability": "no", "sex": "male"}, follow=True
-    )
+        url, {"ethnic_category": "Z", "disability": "no", "sex": "male", "confirmed": "yes"},
+        follow=True,
+    )  # fmt: skip
     assert "You are booked on 3 workshops." in response.content.decode()
     assert Booking.objects.filter(status="confirmed").count() == 3
     assert (
@@ -551,7 +561,7 @@ def test_an_unpublished_programme_is_not_there_to_book_for_anyone_but_the_academ
         else CohortFactory(programme=programme)
     )  # fmt: skip
     url = reverse("programmes:book", args=[kind, target.pk])
-    answer = {"ethnic_category": "Z", "disability": "no", "sex": "male"}
+    answer = {"ethnic_category": "Z", "disability": "no", "sex": "male", "confirmed": "yes"}
     for role in ("participant", "coach", "report_team"):
         client.force_login(make_user(*ROLES[role]))
         for response in (client.get(url), client.post(url, answer)):
