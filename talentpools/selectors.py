@@ -168,7 +168,9 @@ def succession_heatmap(*, user: User) -> dict:
             counts = {k: c[k] for k in ("green", "amber", "red")}
             out.append(
                 {"post": code, **counts, "total": sum(counts.values()), "worst": worst,
-                 "bar": _mix_bar(counts)}
+                 "bar": _mix_bar(counts),
+                 "words": ", ".join(f"{counts[r]} {r}" for r in ("red", "amber", "green")
+                                    if counts[r])}
             )  # fmt: skip
         rows.append({"system": system, "system_id": system_id, "cells": out})
     return {"posts": Post.choices, "rows": rows}
