@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views import View
 
 from talentportal.core.errors import ApplicationError
+from talentportal.core.forms import answers_of, posted_again
 from talentportal.core.import_views import RecordsImportView
 from talentportal.core.periods import financial_year
 from talentportal.core.views import parse_id
@@ -81,7 +82,17 @@ class ApplyView(RoleRequiredMixin, View):
 
     def post(self, request, kind):
         form = ApplicationForm(request.POST)
-        if form.is_valid():
+        if form.is_valid() and "change" not in request.POST:
+            if request.POST.get("confirmed") != "yes":
+                return render(request, "core/check_answers.html", {
+                    "caption": f"Apply for {Kind(kind).label.lower()}",
+                    "sending": "sending your application",
+                    "intro": "The academy team approves applications; then you choose from a"
+                    " shortlist.",
+                    "answers": answers_of(form),
+                    "data": posted_again(request.POST),
+                    "button": "Send application",
+                })  # fmt: skip
             try:
                 services.application_submit(
                     client=request.user, kind=kind, today=_today(), **form.cleaned_data

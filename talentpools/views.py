@@ -11,6 +11,7 @@ from django.views import View
 
 from talentportal.core import audit
 from talentportal.core.errors import ApplicationError
+from talentportal.core.forms import answers_of, posted_again
 from talentportal.core.import_views import RecordsImportView
 from talentportal.core.periods import financial_year
 from talentportal.core.tables import spreadsheet_safe
@@ -117,7 +118,18 @@ class _NominateBase(RoleRequiredMixin, View):
         form = NominationForm(request.POST, people=self.people(request))
         if window is None:
             form.add_error(None, "No nomination window is open today.")
-        elif form.is_valid():
+        elif form.is_valid() and "change" not in request.POST:
+            if request.POST.get("confirmed") != "yes":
+                return render(request, "core/check_answers.html", {
+                    "caption": window.name,
+                    "sending": "sending your nomination" if self.route == Route.NOMINATED
+                    else "nominating yourself",
+                    "intro": "The talent team decides after the window closes on"
+                    f" {window.closes_on:%-d %B %Y}.",
+                    "answers": answers_of(form),
+                    "data": posted_again(request.POST),
+                    "button": "Send nomination",
+                })  # fmt: skip
             data = form.cleaned_data
             nominee = data.pop("nominee", request.user)
             try:

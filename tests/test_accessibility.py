@@ -47,7 +47,7 @@ ROLES = {
     "talent_lead_org": (
         ("org_lead",),
         ["/people/", "/organisations/", *TALENT, "/talent/succession/{org}/",
-         ("/talent/nominations/new/", "Send nomination")],
+         ("/talent/nominations/new/", "Continue")],
     ),
     "scheme_manager": (
         ({"role": Role.SCHEME_MANAGER, "scheme": "gmts"},),

@@ -30,6 +30,8 @@ def test_apply_approve_choose_accept_log_and_complete(contexts, make_user):
     client_page.get_by_role("link", name="Apply for a coach").click()
     client_page.get_by_label("What would you like to achieve?").fill("Step up to a senior role")
     client_page.get_by_label("My line manager agrees to me taking part").check()
+    client_page.get_by_role("button", name="Continue").click()
+    client_page.get_by_role("heading", name="Check your answers").wait_for()
     client_page.get_by_role("button", name="Send application").click()
     client_page.get_by_text("Your application has been sent").wait_for()
 

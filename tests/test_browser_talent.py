@@ -48,6 +48,8 @@ def test_nominate_accept_join_pool_and_express_interest(contexts, make_user):
     lead_page.get_by_label("Executive sponsor's name").fill("Sam Sponsor")
     lead_page.get_by_label("Executive sponsor's job title").fill("Chief Nurse")
     lead_page.get_by_label("The executive sponsor endorses this nomination").check()
+    lead_page.get_by_role("button", name="Continue").click()
+    lead_page.get_by_role("heading", name="Check your answers").wait_for()
     lead_page.get_by_role("button", name="Send nomination").click()
     lead_page.get_by_text("Nomination of Nia Nominee sent").wait_for()
     nomination = Nomination.objects.get()

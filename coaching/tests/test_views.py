@@ -7,7 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching import services
-from coaching.models import ApprovalStatus, CohortMatch, PrivateNote, Relationship
+from coaching.models import (
+    Application,
+    ApprovalStatus,
+    CohortMatch,
+    PrivateNote,
+    Relationship,
+)
 from coaching.tests.factories import application, practitioner
 from talentportal.core.errors import ApplicationError
 from talentportal.directory.models import Role, RoleAssignment
@@ -101,8 +107,13 @@ def test_applying_shows_errors_and_then_sends(client, make_user):
     url = reverse("coaching:apply", args=["coaching"])
     response = client.post(url, {"goals": "", "line_manager_agrees": ""})
     assert "Tell us what you would like to achieve" in response.content.decode()
-    response = client.post(url, {"goals": "Grow", "line_manager_agrees": "on"})
+    answers = {"goals": "Grow", "line_manager_agrees": "on", "mode": "video"}
+    check = client.post(url, answers).content.decode()
+    assert "Check your answers before sending your application" in check and "Grow" in check
+    assert not Application.objects.exists()
+    response = client.post(url, {**answers, "confirmed": "yes"})
     assert response.status_code == 302
+    assert Application.objects.get().goals == "Grow"
     assert client.get(reverse("coaching:apply", args=["juggling"])).status_code == 404
 
 

@@ -141,7 +141,15 @@ def test_self_nomination_through_the_page(client, make_user):
     WindowFactory()
     person = make_user()
     client.force_login(person)
-    response = client.post(reverse("talentpools:nominate_self"), NOMINATION)
+    url = reverse("talentpools:nominate_self")
+    # Check your answers first: the answers in words, nothing sent yet.
+    check = client.post(url, NOMINATION).content.decode()
+    assert "Check your answers before nominating yourself" in check
+    assert NOMINATION["sponsor_name"] in check
+    assert not Nomination.objects.exists()
+    change = client.post(url, {**NOMINATION, "change": "1"})
+    assert change.context["form"]["sponsor_name"].value() == NOMINATION["sponsor_name"]
+    response = client.post(url, {**NOMINATION, "confirmed": "yes"})
     assert response.status_code == 302
     assert Nomination.objects.get(nominee=person).route == "self"
 
@@ -149,7 +157,7 @@ def test_self_nomination_through_the_page(client, make_user):
 def test_nominating_with_no_window_open_says_so(client, make_user):
     person = make_user()
     client.force_login(person)
-    response = client.post(reverse("talentpools:nominate_self"), NOMINATION)
+    response = client.post(reverse("talentpools:nominate_self"), {**NOMINATION, "confirmed": "yes"})
     assert "No nomination window is open today" in response.content.decode()
     assert not Nomination.objects.exists()
 
@@ -479,7 +487,8 @@ def test_a_team_member_cannot_accept_their_own_self_nomination(client, make_user
     window = WindowFactory()
     admin = make_user(Role.PROGRAMME_ADMIN)
     client.force_login(admin)
-    assert client.post(reverse("talentpools:nominate_self"), NOMINATION).status_code == 302
+    confirmed = {**NOMINATION, "confirmed": "yes"}
+    assert client.post(reverse("talentpools:nominate_self"), confirmed).status_code == 302
     nomination = Nomination.objects.get(nominee=admin)
     _close(window)
     url = reverse("talentpools:nomination", args=[nomination.pk])

@@ -117,3 +117,38 @@ class NHSDateField(forms.DateField):
 
     def widget_attrs(self, widget):
         return {}
+
+
+def answers_of(form: forms.Form) -> list[tuple[str, str]]:
+    """A valid form's answers as a person reads them, for a check-your-answers page: each
+    visible field's label and its value in words (a choice's label, a person's name)."""
+    rows = []
+    for bound in form.visible_fields():
+        field, value = bound.field, form.cleaned_data.get(bound.name)
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            shown = ", ".join(field.label_from_instance(v) for v in value) if value else "None"
+        elif isinstance(field, forms.ModelChoiceField):
+            shown = field.label_from_instance(value) if value is not None else "Not given"
+        elif isinstance(field, forms.MultipleChoiceField):
+            labels = dict(field.choices)
+            shown = ", ".join(str(labels.get(v, v)) for v in value) if value else "None"
+        elif isinstance(field, forms.ChoiceField):
+            shown = (
+                str(dict(field.choices).get(bound.data, value))
+                if value not in ("", None)
+                else "Not given"
+            )
+        elif isinstance(field, forms.BooleanField):
+            shown = "Yes" if value else "No"
+        elif isinstance(value, date):
+            shown = f"{value:%-d %B %Y}"
+        else:
+            shown = str(value) if value not in ("", None) else "Not given"
+        rows.append((str(bound.label), shown))
+    return rows
+
+
+def posted_again(data) -> list[tuple[str, str]]:
+    """What was posted, to post it again from the check page (all values of every name)."""
+    skip = {"csrfmiddlewaretoken", "confirmed", "change"}
+    return [(name, value) for name in data if name not in skip for value in data.getlist(name)]
