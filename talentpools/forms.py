@@ -1,6 +1,7 @@
 from django import forms
+from django.urls import reverse_lazy
 
-from talentportal.core.forms import NHSDateField
+from talentportal.core.forms import NHSDateField, PersonPickerField, person_label
 from talentportal.directory.models import Organisation
 
 from .models import (
@@ -18,16 +19,19 @@ def _date(label: str, **kwargs) -> NHSDateField:
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    """A person from a short list (a review's people): name, job title and organisation."""
+
     def label_from_instance(self, obj):
-        organisation = getattr(getattr(obj, "profile", None), "organisation", None)
-        return f"{obj.get_full_name() or obj.email} ({organisation or 'no organisation'})"
+        return person_label(obj)
 
 
 class NominationForm(forms.Form):
     """A talent lead's nomination (with `nominee`) or a self-nomination (without)."""
 
-    nominee = PersonChoiceField(
+    nominee = PersonPickerField(
         queryset=None, label="Who are you nominating?",
+        help_text="Type 3 or more letters of their name.",
+        search_url=reverse_lazy("talentpools:person_search", args=["nominee"]),
         error_messages={"required": "Choose who you are nominating"},
     )  # fmt: skip
     role_family = forms.ChoiceField(
@@ -165,7 +169,11 @@ class PostForm(forms.Form):
 
 class SuccessorForm(forms.Form):
     post = forms.ChoiceField(choices=Post.choices, widget=forms.HiddenInput)
-    person = PersonChoiceField(queryset=None, label="Successor")
+    person = PersonPickerField(
+        queryset=None, label="Successor", help_text="Type 3 or more letters of their name.",
+        search_url=reverse_lazy("talentpools:person_search", args=["successor"]),
+        error_messages={"required": "Choose the successor"},
+    )  # fmt: skip
     readiness = forms.ChoiceField(choices=SuccessorReadiness.choices)
 
     def __init__(self, *args, people, **kwargs):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("nominations/new/", views.NominationCreateView.as_view(), name="nominate"),
     path("nominations/self/", views.SelfNominationView.as_view(), name="nominate_self"),
     path("nominations/<int:pk>/", views.NominationView.as_view(), name="nomination"),
+    path("people/search/<str:purpose>/", views.PersonSearchView.as_view(), name="person_search"),
     path("windows/", views.WindowListView.as_view(), name="windows"),
     path("windows/<int:pk>/", views.WindowUpdateView.as_view(), name="window"),
     path("pool/", views.PoolView.as_view(), name="pool"),

@@ -3,7 +3,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,9 +15,10 @@ from talentportal.core.forms import answers_of, posted_again
 from talentportal.core.import_views import RecordsImportView
 from talentportal.core.periods import financial_year
 from talentportal.core.tables import spreadsheet_safe
-from talentportal.core.views import parse_id
+from talentportal.core.views import parse_id, rate_allowed
 from talentportal.directory.models import IntegratedCareSystem, Organisation, Role, User
 from talentportal.directory.permissions import ACADEMY_TEAM, RoleRequiredMixin
+from talentportal.directory.selectors import person_search
 
 from . import permissions, selectors, services
 from .forms import (
@@ -162,6 +163,41 @@ class NominationCreateView(_NominateBase):
             .filter(permissions.lead_scope(request.user, "profile__"))
             .exclude(pk=request.user.pk)
         )
+
+
+class PersonSearchView(RoleRequiredMixin, View):
+    """The person pickers' search: people the signed-in talent lead or team member may choose
+    for `purpose` (a nominee, a successor), never themselves; at least 3 letters; name, job
+    title and organisation only (never an email address); at most 30 searches a minute."""
+
+    required_roles = TALENT_STAFF
+    raise_exception = True
+    PER_MINUTE = 30
+
+    def get(self, request, purpose):
+        if purpose == "nominee":
+            if not permissions.has_role(request.user, Role.TALENT_LEAD):
+                raise Http404  # only talent leads nominate
+            people = NominationCreateView().people(request)
+        elif purpose == "successor":
+            people = _successor_people(request)
+        else:
+            raise Http404
+        if not rate_allowed(f"person-search:{request.user.pk}", per_minute=self.PER_MINUTE):
+            return JsonResponse({"error": "Too many searches: wait a minute."}, status=429)
+        text = request.GET.get("q", "").strip()
+        if len(text) < 3:
+            return JsonResponse({"error": "Type at least 3 letters.", "results": []}, status=400)
+        results = []
+        for person in person_search(people, text):
+            profile = getattr(person, "profile", None)
+            results.append({
+                "id": person.pk,
+                "name": person.get_full_name() or "Unnamed person",
+                "job_title": getattr(profile, "job_title", ""),
+                "organisation": str(getattr(profile, "organisation", "") or ""),
+            })  # fmt: skip
+        return JsonResponse({"results": results})
 
 
 class SelfNominationView(_NominateBase):

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from talentpools.models import Nomination, NominationWindow, PoolMembership, VacancyInterest
-from talentportal.directory.models import IntegratedCareSystem, Role
+from talentportal.directory.models import IntegratedCareSystem, Role, User
 from talentportal.directory.tests.factories import OrganisationFactory
 from talentportal.notifications.models import OutboundEmail
 from tests.conftest import fill_date, signed_in
@@ -37,8 +37,11 @@ def test_nominate_accept_join_pool_and_express_interest(contexts, make_user):
     lead_page = signed_in(contexts, "lead@nhs.example", totp=True)
     lead_page.get_by_role("link", name="Talent", exact=True).click()
     lead_page.get_by_role("link", name="Nominate someone for the aspirant director pool").click()
-    lead_page.get_by_label("Who are you nominating?").select_option(
-        label="Nia Nominee (Walsall Healthcare NHS Trust)"
+    # The person picker: an autocomplete that searches people in the lead's scope.
+    lead_page.get_by_label("Who are you nominating?").press_sequentially("Nia")
+    lead_page.get_by_role("option", name="Nia Nominee").click()
+    assert lead_page.locator("input[data-person-id]").input_value() == str(
+        User.objects.get(email="nia@nhs.example").pk
     )
     lead_page.get_by_label("Target director role").select_option(label="Director of Nursing")
     lead_page.get_by_label("Ready now (within 12 months)").check()

@@ -152,3 +152,89 @@ def posted_again(data) -> list[tuple[str, str]]:
     """What was posted, to post it again from the check page (all values of every name)."""
     skip = {"csrfmiddlewaretoken", "confirmed", "change"}
     return [(name, value) for name in data if name not in skip for value in data.getlist(name)]
+
+
+class PersonPicker(forms.Widget):
+    """Choose a person by typing their name: a text field and the chosen person's id.
+
+    With JavaScript (static/js/person-picker.mjs) the text field becomes an accessible
+    autocomplete (alphagov's accessible-autocomplete) that asks `search_url` as you type.
+    Without it, the name typed is looked up when the form is sent: one match is chosen; several
+    are offered as radios (`matches`), so the page works either way."""
+
+    template_name = "django/forms/widgets/person_picker.html"
+
+    def __init__(self, *, search_url: str = "", attrs=None):
+        super().__init__(attrs)
+        self.search_url = search_url
+        self.matches: list[tuple[int, str]] = []
+
+    def value_from_datadict(self, data, files, name):
+        return {"id": data.get(name, ""), "text": data.get(f"{name}_name", "").strip()}
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and f"{name}_name" not in data
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        value = value if isinstance(value, dict) else {"id": value or "", "text": ""}
+        context["widget"].update(
+            search_url=self.search_url, chosen=value.get("id") or "", text=value.get("text", ""),
+            matches=self.matches, label_text=getattr(self, "chosen_label", ""),
+            describedby=context["widget"]["attrs"].get("aria-describedby", ""),
+            invalid=context["widget"]["attrs"].get("aria-invalid") == "true",
+        )  # fmt: skip
+        return context
+
+    def id_for_label(self, id_):
+        return f"{id_}_name" if id_ else id_
+
+
+class PersonPickerField(forms.ModelChoiceField):
+    """A person from `queryset` (the form's scope), chosen with the PersonPicker."""
+
+    widget = PersonPicker
+
+    def __init__(self, *args, search_url: str = "", **kwargs):
+        kwargs.setdefault("empty_label", None)
+        super().__init__(*args, **kwargs)
+        self.widget.search_url = search_url
+
+    def prepare_value(self, value):
+        if hasattr(value, "pk"):
+            self.widget.chosen_label = person_label(value)
+            return {"id": value.pk, "text": person_label(value)}
+        return value
+
+    def to_python(self, value):
+        from talentportal.directory.selectors import person_search
+
+        self.widget.matches = []
+        if not isinstance(value, dict):
+            return super().to_python(value)
+        if value.get("id"):
+            return super().to_python(value["id"])
+        text = value.get("text", "")
+        if not text:
+            return None
+        if len(text) < 3:
+            raise forms.ValidationError("Type at least 3 letters of their name")
+        found = person_search(self.queryset, text, limit=21)
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise forms.ValidationError(f"Nobody you can choose here is called {text}")
+        self.widget.matches = [(p.pk, person_label(p)) for p in found[:20]]
+        raise forms.ValidationError(
+            f"{'More than 20' if len(found) > 20 else len(found)} people match {text}: choose"
+            " one, or type more of their name"
+        )
+
+    def label_from_instance(self, obj):
+        return person_label(obj)
+
+
+def person_label(person) -> str:
+    from talentportal.directory.selectors import person_label as label
+
+    return label(person)

@@ -1,4 +1,5 @@
 import sys
+import time
 
 from django.http import HttpResponse
 from django.template import loader
@@ -30,3 +31,18 @@ def server_error(request):
     if exc is not None and is_outage(exc):
         return outage_response()
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def rate_allowed(key: str, *, per_minute: int) -> bool:
+    """Count one use of `key` in this minute (Redis); False once `per_minute` are used. With
+    Redis unreachable every use is allowed: slower to stop abuse, never refusing people."""
+    from django.core.cache import cache
+    from redis.exceptions import RedisError
+
+    bucket = f"rate:{key}:{int(time.time() // 60)}"
+    try:
+        if cache.add(bucket, 1, timeout=70):
+            return True
+        return cache.incr(bucket) <= per_minute
+    except (RedisError, ValueError):
+        return True
