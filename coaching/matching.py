@@ -34,6 +34,8 @@ class Candidate:
     practitioner: Practitioner
     score: int
     reasons: list[str] = field(default_factory=list)
+    # The applicant's themes this practitioner works with, by name (the shortlist shows them).
+    matched_themes: list[str] = field(default_factory=list)
 
     @property
     def reason_text(self) -> str:
@@ -63,7 +65,7 @@ def available_practitioners(*, kind: str, today: date) -> QuerySet:
         .annotate(free=F("capacity") - F("open_count"))
         .filter(free__gt=0)
         .select_related("user__profile__organisation__system", "user__profile__organisation__type")
-        .prefetch_related("themes", "sectors")
+        .prefetch_related("themes", "sectors", "qualifications")
     )
 
 
@@ -128,7 +130,8 @@ def shortlist(*, application: Application, today: date, size: int | None = None)
         score, reasons = scored
         if p.free > 1:
             reasons.append(f"{p.free} places free")
-        candidates.append(Candidate(p, score, reasons))
+        matched = [t.name for t in p.themes.all() if t.pk in themes]
+        candidates.append(Candidate(p, score, reasons, matched))
     candidates.sort(key=lambda c: (-c.score, -c.practitioner.free, c.practitioner.user.last_name))
     return candidates[:size]
 

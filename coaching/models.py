@@ -109,6 +109,10 @@ class Practitioner(models.Model):
         return self.coaches if kind == Kind.COACHING else self.mentors
 
     @property
+    def mode_labels(self) -> list[str]:
+        return [Mode(m).label for m in self.modes]
+
+    @property
     def kind_label(self) -> str:
         if self.coaches and self.mentors:
             return "Coach and mentor"

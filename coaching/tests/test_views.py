@@ -329,3 +329,29 @@ def test_evidence_is_checked_by_its_content_not_only_its_name(client, make_user)
         for q in coach.qualifications.all():
             q.evidence.delete()
     assert coach.qualifications.count() == len(good)
+
+
+def test_the_shortlist_shows_what_a_client_needs_to_choose(client, make_user):
+    """Accreditation, the themes they work with and which of the client's match, by name,
+    how they meet, places free and the practitioner's own words."""
+    from coaching.models import Qualification, Theme
+
+    themes = list(Theme.objects.order_by("name")[:3])
+    coach = practitioner(
+        make_user(first_name="Cora", last_name="Coach", profile__organisation=OrganisationFactory(),
+                  profile__job_title="Head of OD"),
+        themes=[t.name for t in themes[:2]], modes=("video", "in_person"), capacity=3,
+        biography="Twenty years in the NHS.",
+    )  # fmt: skip
+    Qualification.objects.create(practitioner=coach, body="EMCC", level="Senior Practitioner",
+                                 awarded_on=timezone.localdate().replace(year=2020))  # fmt: skip
+    person = make_user(profile__organisation=OrganisationFactory())
+    app = application(person, themes=[themes[1].name, themes[2].name])
+    client.force_login(person)
+    page = client.get(reverse("coaching:shortlist", args=[app.pk])).content.decode()
+    assert "EMCC Senior Practitioner (2020)" in page
+    assert f"Matches 1 of your 2 themes</strong> {themes[1].name}" in page
+    assert "Video call, In person" in page
+    assert "Twenty years in the NHS." in page and "Head of OD" in page
+    assert '<dd class="nhsuk-summary-list__value">3</dd>' in page
+    assert "@" not in page.split("<main")[1].split("</main>")[0]
