@@ -10,12 +10,28 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 
 from talentportal.directory.models import User
 from talentportal.directory.permissions import ACADEMY_TEAM, has_role
 
-from .models import Application, ApprovalStatus, Practitioner, Relationship
+from .models import (
+    Application,
+    ApprovalStatus,
+    DevelopmentRecord,
+    Practitioner,
+    Relationship,
+)
 
 TEAM = ACADEMY_TEAM
 
@@ -54,6 +70,38 @@ def team_relationships(*, kind: str | None = None, status: str | None = None) ->
     if status:
         qs = qs.filter(status=status)
     return qs.defer("goals", "decline_reason").order_by("-requested_on", "-id")
+
+
+def team_practitioners(*, today: date) -> QuerySet:
+    """Approved practitioners for the team: open relationships, places free and their last
+    supervision (current within COACHING_SUPERVISION_MONTHS, or they are not matched)."""
+    from .matching import supervision_cutoff
+
+    last_supervision = (
+        DevelopmentRecord.objects.filter(
+            practitioner=OuterRef("pk"), type=DevelopmentRecord.Type.SUPERVISION,
+            held_on__lte=today,
+        )
+        .order_by("-held_on")
+        .values("held_on")[:1]
+    )  # fmt: skip
+    return (
+        Practitioner.objects.filter(status=ApprovalStatus.APPROVED)
+        .select_related("user__profile__organisation")
+        .annotate(
+            open_count=Count(
+                "relationships", filter=Q(relationships__status__in=Relationship.OPEN)
+            ),
+            last_supervision=Subquery(last_supervision),
+        )
+        .annotate(free=F("capacity") - F("open_count"))
+        .annotate(
+            supervised=ExpressionWrapper(
+                Q(last_supervision__gte=supervision_cutoff(today)), output_field=BooleanField()
+            )
+        )
+        .order_by("user__last_name", "user__first_name")
+    )
 
 
 def pending_practitioners() -> QuerySet:

@@ -1,6 +1,8 @@
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,6 +44,7 @@ from .models import (
     Qualification,
     Relationship,
 )
+from .todo import APPROVAL_OVERDUE
 
 TEAM = selectors.TEAM
 
@@ -426,44 +429,27 @@ class RelationshipView(RoleRequiredMixin, View):
 
 
 class TeamView(RoleRequiredMixin, View):
+    """The team's first page: registrations and applications waiting for approval, with
+    what each asked for, the oldest first and flagged once a week has gone by."""
+
     required_roles = TEAM
 
     def get(self, request):
-        start, end = financial_year(_today())
-        kind = request.GET.get("kind") if request.GET.get("kind") in Kind.values else None
-        status = (
-            request.GET.get("status")
-            if request.GET.get("status") in Relationship.Status.values
-            else None
-        )
+        today = _today()
+        overdue = today - APPROVAL_OVERDUE
         # Each waiting registration and application says why this person cannot decide it
         # (their own), so the page offers no buttons the service would refuse.
         practitioners = list(selectors.pending_practitioners())
         for p in practitioners:
             p.refusal = services.practitioner_decision_refusal(practitioner=p, by=request.user)
+            p.overdue = p.submitted_on < overdue
         applications = list(selectors.pending_applications())
         for a in applications:
             a.refusal = services.application_decision_refusal(application=a, by=request.user)
-        return render(
-            request,
-            "coaching/team.html",
-            {
-                "practitioners": practitioners,
-                "applications": applications,
-                "relationships": selectors.team_relationships(kind=kind, status=status)[:200],
-                "figures": [
-                    (Kind(k).label, selectors.figures(kind=k, start=start, end=end))
-                    for k in Kind.values
-                ],
-                "start": start,
-                "end": end,
-                "kinds": Kind.choices,
-                "statuses": Relationship.Status.choices,
-                "kind": kind,
-                "status": status,
-                "matches": CohortMatch.objects.order_by("-created_at")[:10],
-            },
-        )
+            a.overdue = a.submitted_on < overdue
+        return render(request, "coaching/team.html", {
+            "practitioners": practitioners, "applications": applications, "section": "approvals",
+        })  # fmt: skip
 
     def post(self, request):
         decision = request.POST.get("decision")
@@ -488,6 +474,53 @@ class TeamView(RoleRequiredMixin, View):
             )
             messages.success(request, f"{application} {'approved' if approve else 'not approved'}.")
         return redirect("coaching:team")
+
+
+class TeamRelationshipsView(RoleRequiredMixin, View):
+    """The year's figures and every relationship (who, status, dates and counts), filtered
+    and a page at a time; a request not answered in time is flagged."""
+
+    required_roles = TEAM
+    PER_PAGE = 50
+
+    def get(self, request):
+        start, end = financial_year(_today())
+        kind = request.GET.get("kind") if request.GET.get("kind") in Kind.values else None
+        status = (
+            request.GET.get("status")
+            if request.GET.get("status") in Relationship.Status.values
+            else None
+        )
+        page = Paginator(
+            selectors.team_relationships(kind=kind, status=status), self.PER_PAGE
+        ).get_page(request.GET.get("page"))
+        today = _today()
+        for r in page:
+            r.overdue = r.status == Relationship.Status.REQUESTED and bool(
+                r.respond_by and r.respond_by < today
+            )
+        query = {k: v for k, v in (("kind", kind), ("status", status)) if v}
+        return render(request, "coaching/team_relationships.html", {
+            "page": page, "query": urlencode(query), "section": "relationships",
+            "figures": [(Kind(k).label, selectors.figures(kind=k, start=start, end=end))
+                        for k in Kind.values],
+            "start": start, "end": end, "kinds": Kind.choices,
+            "statuses": Relationship.Status.choices, "kind": kind, "status": status,
+            "matches": CohortMatch.objects.order_by("-created_at")[:10],
+        })  # fmt: skip
+
+
+class TeamPractitionersView(RoleRequiredMixin, View):
+    """Every approved coach and mentor: what they offer, places taken and free, and whether
+    their supervision is current (without it they are not matched)."""
+
+    required_roles = TEAM
+
+    def get(self, request):
+        return render(request, "coaching/team_practitioners.html", {
+            "practitioners": selectors.team_practitioners(today=_today()),
+            "section": "practitioners",
+        })  # fmt: skip
 
 
 def _matchable_applications(user):

@@ -64,6 +64,8 @@ ROLES = {
         "/programmes/evaluations/",
         "/programmes/import/",
         "/coaching/team/",
+        "/coaching/team/relationships/",
+        "/coaching/team/practitioners/",
         "/talent/pool/",
         "/talent/pool/{membership}/",
         "/talent/windows/",

@@ -42,7 +42,7 @@ ROLES = {
         (Role.PROGRAMME_ADMIN,),
         ["/programmes/registers/", "/programmes/evaluations/", "/organisations/", *TALENT,
          "/talent/pool/", "/talent/pool/{membership}/", "/talent/windows/", "/talent/vacancies/",
-         "/coaching/team/"],
+         "/coaching/team/", "/coaching/team/relationships/", "/coaching/team/practitioners/"],
     ),
     "talent_lead_org": (
         ("org_lead",),

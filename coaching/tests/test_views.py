@@ -70,10 +70,12 @@ def test_only_the_pair_sees_a_relationship(client, make_user, pair):
 
 def test_the_team_sees_status_dates_and_counts_but_no_content(client, make_user, pair):
     client.force_login(make_user(Role.PROGRAMME_ADMIN))
-    page = client.get(reverse("coaching:team")).content.decode()
+    for name in ("coaching:team", "coaching:team_relationships", "coaching:team_practitioners"):
+        page = client.get(reverse(name)).content.decode()
+        for secret in ("A confidential worry", "My private reflection", pair["rel"].goals):
+            assert secret not in page, name
+    page = client.get(reverse("coaching:team_relationships")).content.decode()
     assert str(pair["coach"]) in page and "Active" in page
-    for secret in ("A confidential worry", "My private reflection", pair["rel"].goals):
-        assert secret not in page
     assert PrivateNote.objects.count() == 1
 
 
@@ -86,7 +88,8 @@ def test_team_pages_are_for_the_team(client, make_user, role):
             "programme_admin": (Role.PROGRAMME_ADMIN,),
         }
         client.force_login(make_user(*grants[role]))
-    for url in [reverse("coaching:team"), reverse("coaching:cohort_match_new")]:
+    for url in [reverse("coaching:team"), reverse("coaching:team_relationships"),
+                reverse("coaching:team_practitioners"), reverse("coaching:cohort_match_new")]:  # fmt: skip
         response = client.get(url)
         if role == "anonymous":
             assert response.status_code == 302
@@ -355,3 +358,29 @@ def test_the_shortlist_shows_what_a_client_needs_to_choose(client, make_user):
     assert "Twenty years in the NHS." in page and "Head of OD" in page
     assert '<dd class="nhsuk-summary-list__value">3</dd>' in page
     assert "@" not in page.split("<main")[1].split("</main>")[0]
+
+
+def test_the_team_sees_what_an_applicant_asked_for_and_what_is_overdue(client, make_user):
+    from datetime import timedelta
+
+    from coaching.models import Theme
+
+    theme = Theme.objects.order_by("name").first()
+    waiting = application(make_user(first_name="Wendy", profile__organisation=OrganisationFactory()),
+                          approved=False, themes=[theme.name], language="Welsh")  # fmt: skip
+    Application.objects.filter(pk=waiting.pk).update(
+        submitted_on=timezone.localdate() - timedelta(days=10)
+    )
+    coach = practitioner(make_user(first_name="Una", last_name="Supervised",
+                                   profile__organisation=OrganisationFactory()),
+                         supervised_on=timezone.localdate() - timedelta(days=500))  # fmt: skip
+    client.force_login(make_user(Role.PROGRAMME_ADMIN))
+    page = client.get(reverse("coaching:team")).content.decode()
+    card = page[page.index("Wendy") :]
+    assert "Waiting more than a week" in page[: page.index("Wendy") + 400]
+    assert waiting.goals in card and theme.name in card and "in Welsh" in card
+    staff = client.get(reverse("coaching:team_practitioners")).content.decode()
+    row = staff[staff.index("Una Supervised") :].split("</tr>")[0]
+    assert "Overdue" in row and str(coach.capacity) in row
+    relationships = client.get(reverse("coaching:team_relationships"), {"page": "99"})
+    assert relationships.status_code == 200  # past the end: the last page, not an error
