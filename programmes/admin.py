@@ -12,22 +12,28 @@ from .models import (
     Session,
     Workstream,
 )
-from .services import waitlist_fill
+from .services import target_save
 
 # Joining links typed without a scheme are https.
 URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 def _save_keeping_counters(obj, change: bool) -> None:
-    """Save an edited row without writing back `taken`: bookings move it meanwhile.
-    Raising capacity offers the new places to anyone waiting."""
+    """Save an edited row through the rule the team's pages use (services.target_save for a
+    session or cohort: `taken` never written back, capacity not below it, new places offered,
+    booked people told of a new time or place)."""
+    if isinstance(obj, Session | Cohort) and change:
+        fields = {f.name: getattr(obj, f.name) for f in obj._meta.concrete_fields
+                  if not f.primary_key and f.name != "taken"}  # fmt: skip
+        # A refusal (capacity below places taken since the form was read) is an
+        # ApplicationError: ApplicationErrorMiddleware shows it as a message.
+        target_save(target=type(obj).objects.get(pk=obj.pk), fields=fields, now=timezone.now())
+        return
     if not change:
         obj.save()
         return
     fields = [f.name for f in obj._meta.concrete_fields if not f.primary_key and f.name != "taken"]
     obj.save(update_fields=fields)
-    if isinstance(obj, Session | Cohort):
-        waitlist_fill(target=obj, now=timezone.now())
 
 
 class CounterSafeAdmin(admin.ModelAdmin):

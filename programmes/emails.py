@@ -147,6 +147,19 @@ def cohort_cancelled(booking: Booking, *, waiting: bool) -> None:
     )
 
 
+def session_changed(booking: Booking, session: Session, *, changed: list[str]) -> None:
+    """The organiser changed a booked session's date, time, place or link: an updated
+    invitation (same UID, higher SEQUENCE) replaces the one in the person's calendar."""
+    _send(
+        booking,
+        "session_changed",
+        f"Changed: {session.display_title}",
+        ics=calendar_for(booking, [session]),
+        changed_session=session,
+        changed=changed,
+    )
+
+
 def session_reminder(entry: RegisterEntry) -> None:
     _send(
         entry.booking,

@@ -380,6 +380,11 @@ class Booking(EqualityAnswers):
     )
     offered_at = models.DateTimeField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
+    # An offer made by hand (services.waitlist_offer): who, and why out of queue order.
+    offered_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    offer_reason = models.CharField(max_length=300, blank=True, default="", db_default="")
     # Who the participant was when they booked: the figures of past years must not move
     # when someone changes job. Equality answers are special-category data.
     system = models.ForeignKey(

@@ -694,3 +694,119 @@ def self_assessment_submit(
                          answered_at=now)
         for d in dimensions
     )  # fmt: skip
+
+
+# Running the catalogue (the team's pages and the admin site share these) -------------------
+
+# What a change to a session tells the people booked on it: these fields are in the invite.
+INVITE_FIELDS = ("starts_at", "ends_at", "venue", "joining_url", "title")
+
+
+@transaction.atomic
+def target_save(*, target: Target, fields: dict, now: datetime) -> tuple[Target, int]:
+    """Create or change a session or cohort. `taken` is never written from here (bookings
+    move it meanwhile); capacity may not go below the places taken; raising it offers the new
+    places to people waiting; a changed date, time, venue or joining link sends everyone
+    booked an updated calendar invitation. Returns the target and the offers made."""
+    creating = target.pk is None
+    changed = []
+    if not creating:
+        current = _lock_target(target)
+        changed = [f for f in INVITE_FIELDS if f in fields and getattr(current, f) != fields[f]]
+        target.taken = current.taken
+    for name, value in fields.items():
+        setattr(target, name, value)
+    if target.capacity is not None and target.capacity < target.taken:
+        raise ApplicationError(
+            f"{target.taken} places are already taken, so the capacity cannot be lower."
+        )
+    target.full_clean()
+    if creating:
+        target.save()
+        return target, 0
+    target.save(update_fields=[f.name for f in target._meta.concrete_fields
+                               if not f.primary_key and f.name != "taken"])  # fmt: skip
+    if changed and isinstance(target, Session):
+        for booking in Booking.objects.filter(
+            _target_session_bookings(target), status=Booking.Status.CONFIRMED
+        ).select_related("person"):
+            emails.session_changed(booking, target, changed=changed)
+    offered = 0
+    while waitlist_offer_next(target=target, now=now) is not None:
+        offered += 1
+    return target, offered
+
+
+def _target_session_bookings(session: Session) -> Q:
+    """The bookings that hold a place on a session: its own, or its cohort's."""
+    return Q(session=session) | (
+        Q(cohort_id=session.cohort_id) if session.cohort_id else Q(pk=None)
+    )
+
+
+@transaction.atomic
+def waitlist_offer(*, booking: Booking, by: User, reason: str, now: datetime) -> Booking:
+    """The team offers a waiting person a free place by hand. Out of queue order only with a
+    reason, which is kept with who decided; never one's own booking."""
+    booking, target = _lock_booking_and_target(booking)
+    if booking.person_id == by.pk:
+        raise ApplicationError("Someone else in the team must offer you a place.")
+    if booking.status != Booking.Status.WAITLISTED:
+        raise ApplicationError("Only people on the waiting list can be offered a place.")
+    start = _first_start(target)
+    if start is None or start <= now:
+        raise ApplicationError("It has already started, so no place can be offered.")
+    first = (
+        Booking.objects.filter(_target_filter(target), status=Booking.Status.WAITLISTED)
+        .order_by("waitlist_position", "created_at", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    reason = reason.strip()
+    if booking.pk != first and not reason:
+        raise ApplicationError(
+            "They are not first on the waiting list: say why they are offered the place first."
+        )
+    refusal = booking_refusal(target=target, person=booking.person, now=now)
+    if refusal:
+        raise ApplicationError(f"They cannot book it: {refusal}")
+    full, allocation = _take_place(target, booking.system_id)
+    if full:
+        raise ApplicationError(
+            "There is no free place to offer."
+            if full == "capacity"
+            else "Their system's share of places is all taken."
+        )
+    booking.status = Booking.Status.OFFERED
+    booking.offered_at = now
+    booking.offer_expires_at = min(now + timedelta(hours=settings.PROGRAMMES_OFFER_HOURS), start)
+    booking.allocation = allocation
+    booking.offered_by = by
+    booking.offer_reason = reason[:300]
+    booking.save(update_fields=["status", "offered_at", "offer_expires_at", "allocation",
+                                "offered_by", "offer_reason"])  # fmt: skip
+    emails.place_offered(booking)
+    return booking
+
+
+@transaction.atomic
+def programme_save(*, programme: Programme, fields: dict) -> Programme:
+    """Create or change a programme's catalogue entry. A new one belongs to the portal's
+    region (PORTAL_REGION) and gets a unique address from its title."""
+    from django.utils.text import slugify
+
+    from talentportal.directory.models import Region
+
+    for name, value in fields.items():
+        setattr(programme, name, value)
+    if programme.pk is None:
+        programme.region = Region.objects.get(name=settings.PORTAL_REGION)
+        base = slugify(programme.title)[:200] or "programme"
+        slug, n = base, 1
+        while Programme.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        programme.slug = slug
+    programme.full_clean()
+    programme.save()
+    return programme

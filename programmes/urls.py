@@ -34,5 +34,9 @@ urlpatterns = [
     path("waiting-list/<str:kind>/<int:pk>/", views.WaitingListView.as_view(), name="waiting_list"),
     path("evaluations/", views.EvaluationListView.as_view(), name="evaluation_list"),
     path("import/", views.BookingImportView.as_view(), name="import"),
+    path("new-programme/", views.ProgrammeEditView.as_view(), name="programme_new"),
+    path("sessions/<int:pk>/edit/", views.SessionEditView.as_view(), name="session_edit"),
     path("<slug:slug>/", views.ProgrammeDetailView.as_view(), name="programme_detail"),
+    path("<slug:slug>/edit/", views.ProgrammeEditView.as_view(), name="programme_edit"),
+    path("<slug:slug>/dates/new/", views.SessionEditView.as_view(), name="session_new"),
 ]

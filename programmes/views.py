@@ -31,7 +31,14 @@ from . import selectors, services
 from .eligibility import refusal_reason
 from .emails import calendar_for
 from .filters import CatalogueFilter
-from .forms import BookingForm, EvaluationForm, WaitlistMoveForm
+from .forms import (
+    BookingForm,
+    EvaluationForm,
+    OfferReasonForm,
+    ProgrammeForm,
+    TeamSessionForm,
+    WaitlistMoveForm,
+)
 from .models import Booking, Cohort, Evaluation, Format, Programme, RegisterEntry, Session
 from .tables import CatalogueTable
 
@@ -84,7 +91,9 @@ class CatalogueView(RoleRequiredMixin, BoundedPaginationMixin, SingleTableMixin,
                 key, lambda: self.catalogue_html(request), seconds=self.CACHE_SECONDS
             )
         catalogue = self.with_places(catalogue, request.user)
-        return TemplateResponse(request, self.template_name, {"catalogue": catalogue})
+        return TemplateResponse(request, self.template_name, {
+            "catalogue": catalogue, "is_admin": has_role(request.user, *ADMINS),
+        })  # fmt: skip
 
     PLACES = re.compile(r"<!--tp-places:(\d+):(\d+)-->")
 
@@ -635,6 +644,8 @@ class WaitingListView(RoleRequiredMixin, View):
             Booking, pk=parse_id(request.POST.get("booking")), **{kind: target}
         )
         name = booking.person.get_full_name() or booking.person.email
+        if "offer" in request.POST:
+            return self._offer(request, kind, target, booking, name)
         if "remove" in request.POST:
             if request.POST.get("confirmed") != "yes":
                 return render(request, "core/confirm.html", {
@@ -662,6 +673,41 @@ class WaitingListView(RoleRequiredMixin, View):
                     request, f"{name} is now number {position} of {waiting} on the waiting list."
                 )
         return redirect("programmes:waiting_list", kind=kind, pk=target.pk)
+
+    def _offer(self, request, kind, target, booking, name):
+        """Offer a free place by hand: asked first, with why when it is out of queue order."""
+        first = booking.waitlist_position == 1
+        reason = request.POST.get("reason", "")
+        error = ""
+        if request.POST.get("confirmed") == "yes":
+            try:
+                services.waitlist_offer(booking=booking, by=request.user, reason=reason,
+                                        now=timezone.now())  # fmt: skip
+            except ApplicationError as exc:
+                error = exc.message
+            else:
+                messages.success(request, f"{name} has been offered the place and told by email.")
+                return redirect("programmes:waiting_list", kind=kind, pk=target.pk)
+        form = OfferReasonForm(initial={"reason": reason}, required=not first)
+        if error:
+            form = OfferReasonForm({"reason": reason}, required=not first)
+            form.is_valid()
+            form.add_error("reason" if not first and not reason.strip() else None, error)
+        return render(request, "core/confirm.html", {
+            "title": f"Offer {name} a place now?",
+            "caption": target.programme.title,
+            "consequences": [
+                f"{name} is emailed the offer and has {settings.PROGRAMMES_OFFER_HOURS} hours"
+                " to accept it.",
+                *([] if first else [
+                    f"They are number {booking.waitlist_position} on the waiting list, so they"
+                    " go before the people ahead of them: the reason is kept with the offer.",
+                ]),
+            ],
+            "fields": {"booking": booking.pk, "offer": "1"},
+            "extra_form": form, "button": "Yes, offer the place", "safe": True,
+            "back": reverse("programmes:waiting_list", args=[kind, target.pk]),
+        })  # fmt: skip
 
 
 class EvaluationListView(RoleRequiredMixin, View):
@@ -732,3 +778,81 @@ class SelfAssessmentView(_OwnBookingAction):
         return render(
             request, self.template_name, {"booking": booking, "stage": stage, "form": form}
         )
+
+
+class ProgrammeEditView(RoleRequiredMixin, View):
+    """The academy team writes a programme's catalogue entry: a new one, or a change."""
+
+    required_roles = ADMINS
+    template_name = "programmes/programme_edit.html"
+
+    def _programme(self, slug):
+        return get_object_or_404(Programme, slug=slug) if slug else Programme()
+
+    def get(self, request, slug=None):
+        programme = self._programme(slug)
+        form = ProgrammeForm(instance=programme if programme.pk else None)
+        return render(request, self.template_name, {"form": form, "programme": programme})
+
+    def post(self, request, slug=None):
+        programme = self._programme(slug)
+        form = ProgrammeForm(request.POST, instance=programme if programme.pk else None)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "programme": programme})
+        new = programme.pk is None
+        programme = services.programme_save(
+            programme=programme, fields={k: form.cleaned_data[k] for k in ProgrammeForm.Meta.fields}
+        )
+        messages.success(
+            request,
+            f"{programme.title} {'added' if new else 'saved'}."
+            + ("" if programme.published else " It is not published: only the team can see it."),
+        )
+        return redirect("programmes:programme_detail", slug=programme.slug)
+
+
+class SessionEditView(RoleRequiredMixin, View):
+    """The academy team adds a date to a programme, or changes one: places, time, venue or
+    joining link. People booked are sent the new details; new places go to those waiting."""
+
+    required_roles = ADMINS
+    template_name = "programmes/session_edit.html"
+
+    def _objects(self, slug, pk):
+        if pk:
+            session = get_object_or_404(Session.objects.select_related("programme"), pk=pk)
+            return session.programme, session
+        return get_object_or_404(Programme, slug=slug), None
+
+    def _render(self, request, programme, session, form):
+        return render(request, self.template_name, {
+            "programme": programme, "session": session, "form": form,
+        })  # fmt: skip
+
+    def get(self, request, slug=None, pk=None):
+        programme, session = self._objects(slug, pk)
+        initial = TeamSessionForm.initial_for(session) if session else {}
+        return self._render(request, programme, session,
+                            TeamSessionForm(programme=programme, initial=initial))  # fmt: skip
+
+    def post(self, request, slug=None, pk=None):
+        programme, session = self._objects(slug, pk)
+        form = TeamSessionForm(request.POST, programme=programme)
+        if not form.is_valid():
+            return self._render(request, programme, session, form)
+        target = session or Session(programme=programme)
+        try:
+            target, offered = services.target_save(
+                target=target, fields=form.session_fields(), now=timezone.now()
+            )
+        except ApplicationError as exc:
+            form.add_error("capacity", exc.message)
+            return self._render(request, programme, session, form)
+        when = f"{timezone.localtime(target.starts_at):%-d %B %Y, %H:%M}"
+        note = (
+            f" {offered} {'person' if offered == 1 else 'people'} waiting offered a place."
+            if offered
+            else ""
+        )
+        messages.success(request, f"{'Changed' if session else 'Added'}: {when}.{note}")
+        return redirect("programmes:programme_detail", slug=programme.slug)

@@ -40,7 +40,8 @@ ROLES = {
     "coach": ((Role.COACH,), []),
     "programme_admin": (
         (Role.PROGRAMME_ADMIN,),
-        ["/programmes/registers/", "/programmes/evaluations/", "/organisations/", *TALENT,
+        ["/programmes/registers/", "/programmes/evaluations/", "/programmes/new-programme/",
+         "/programmes/{programme}/edit/", "/organisations/", *TALENT,
          "/talent/pool/", "/talent/pool/{membership}/", "/talent/windows/", "/talent/vacancies/",
          "/coaching/team/", "/coaching/team/relationships/", "/coaching/team/practitioners/"],
     ),
