@@ -187,7 +187,7 @@ class PersonSearchView(RoleRequiredMixin, View):
             return JsonResponse({"error": "Too many searches: wait a minute."}, status=429)
         text = request.GET.get("q", "").strip()
         if len(text) < 3:
-            return JsonResponse({"error": "Type at least 3 letters.", "results": []}, status=400)
+            return JsonResponse({"error": "Type at least 3 letters.", "results": []})
         results = []
         for person in person_search(people, text):
             profile = getattr(person, "profile", None)
