@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -79,36 +80,53 @@ def programme_list(*, now: datetime) -> QuerySet:
     )
 
 
+_PLACES_SQL = """
+SELECT s.programme_id,
+       GREATEST(COALESCE(c.capacity, s.capacity) - COALESCE(c.taken, s.taken), 0) AS places_left,
+       p.eligible_bands <> '{}' OR p.eligible_staff_groups <> '{}'
+         OR EXISTS (SELECT 1 FROM programmes_programme_eligible_sectors e
+                     WHERE e.programme_id = p.id)
+         OR EXISTS (SELECT 1 FROM programmes_programme_eligible_systems e
+                     WHERE e.programme_id = p.id)
+         AS restricted
+  FROM unnest(%s::bigint[], %s::timestamptz[]) AS shown(programme_id, starts_at)
+  JOIN programmes_session s
+    ON s.programme_id = shown.programme_id AND s.status = 'scheduled'
+   AND s.starts_at >= shown.starts_at AND s.starts_at < shown.starts_at + interval '1 second'
+  JOIN programmes_programme p ON p.id = s.programme_id
+  LEFT JOIN programmes_cohort c ON c.id = s.cohort_id
+"""
+
+
 def catalogue_places(
-    *, dates: set[tuple[int, datetime]], profile: Profile | None
+    *, dates: set[tuple[int, datetime]], profile: Callable[[], Profile | None]
 ) -> dict[int, tuple[int | None, str | None]]:
     """For each catalogue row shown (a programme and its next date): the places left on that
     date (a cohort's, if the date is part of one) and why the person cannot book the
     programme, or None. Read per request, since the kept catalogue HTML does not change when
-    someone books. Four queries for a page, whatever its length."""
+    someone books: one statement for the page, and the person's profile (`profile()`) and
+    the eligibility rules (eligibility.refusal_reason) only for programmes that have rules."""
     from .eligibility import refusal_reason
 
     if not dates:
         return {}
-    pks = {pk for pk, _ in dates}
-    wanted = Q()
-    for pk, when in dates:  # to the second, as the page wrote it
-        wanted |= Q(programme_id=pk, starts_at__gte=when, starts_at__lt=when + timedelta(seconds=1))
-    left = {}
-    sessions = (
-        Session.objects.filter(wanted, status=Session.Status.SCHEDULED)
-        .select_related("cohort")
-        .only("programme_id", "capacity", "taken", "cohort__capacity", "cohort__taken")
-    )
-    for session in sessions:
-        target = session.cohort or session
-        left.setdefault(session.programme_id, max(target.capacity - target.taken, 0))
-    programmes = Programme.objects.filter(pk__in=pks).prefetch_related(
-        "eligible_sectors", "eligible_systems"
-    )
-    return {
-        p.pk: (left.get(p.pk), refusal_reason(programme=p, profile=profile)) for p in programmes
-    }
+    shown = sorted(dates)
+    with connection.cursor() as cursor:
+        cursor.execute(_PLACES_SQL, [[pk for pk, _ in shown], [when for _, when in shown]])
+        rows = cursor.fetchall()
+    left, restricted = {}, set()
+    for programme_id, places_left, is_restricted in rows:
+        left.setdefault(programme_id, places_left)
+        if is_restricted:
+            restricted.add(programme_id)
+    refusals = {}
+    if restricted:
+        person = profile()
+        for p in Programme.objects.filter(pk__in=restricted).prefetch_related(
+            "eligible_sectors", "eligible_systems"
+        ):
+            refusals[p.pk] = refusal_reason(programme=p, profile=person)
+    return {pk: (left.get(pk), refusals.get(pk)) for pk, _ in shown}
 
 
 def next_date_subquery(*, now: datetime, first_day=None, last_day=None) -> Subquery:

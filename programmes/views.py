@@ -106,8 +106,9 @@ class CatalogueView(RoleRequiredMixin, BoundedPaginationMixin, SingleTableMixin,
         }
         if not dates:
             return mark_safe(html)  # noqa: S308 (the portal's own rendered template)
-        profile = services.profile_for_eligibility(user)
-        rows = selectors.catalogue_places(dates=dates, profile=profile)
+        rows = selectors.catalogue_places(
+            dates=dates, profile=lambda: services.profile_for_eligibility(user)
+        )
 
         def cell(match):
             left, refusal = rows.get(int(match.group(1)), (None, None))
