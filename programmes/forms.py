@@ -160,7 +160,19 @@ class ProgrammeForm(forms.ModelForm):
         labels = {"people_plan_theme": "People Plan theme", "audience": "Who it is for"}
         widgets = {"summary": forms.Textarea(attrs={"rows": 5}),
                    "audience": forms.Textarea(attrs={"rows": 3})}  # fmt: skip
-        help_texts = {"published": "Shown in the catalogue and open for booking."}
+        help_texts = {"published": "Shown in the catalogue and open for booking.",
+                      "audience": "For example: new and aspiring team leaders."}  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        """Choices start with "Choose …", never Django's dashes."""
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            prompt = f"Choose {'an' if str(field.label)[:1] in 'AEIOU' else 'a'} "
+            prompt += str(field.label).lower()
+            if isinstance(field, forms.ModelChoiceField):
+                field.empty_label = prompt
+            elif isinstance(field, forms.ChoiceField) and field.choices[:1] == [("", "---------")]:
+                field.choices = [("", prompt), *field.choices[1:]]
 
 
 class OfferReasonForm(forms.Form):

@@ -103,7 +103,10 @@ class VacancyForm(forms.Form):
     role_family = forms.ChoiceField(
         choices=[("", "Choose a role")] + RoleFamily.choices, label="Role family"
     )
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.select_related("system"))
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.select_related("system"),
+        empty_label="Choose the organisation",
+    )
     closes_on = _date("Closing date")
     link = forms.URLField(
         max_length=200, required=False, label="Link to the advert", assume_scheme="https"
@@ -116,8 +119,10 @@ class VacancyForm(forms.Form):
 class ReviewForm(forms.Form):
     name = forms.CharField(max_length=150)
     held_on = _date("Held on")
-    organisation = forms.ModelChoiceField(queryset=None, required=False)
-    system = forms.ModelChoiceField(queryset=None, required=False)
+    organisation = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Not one organisation"
+    )
+    system = forms.ModelChoiceField(queryset=None, required=False, empty_label="Not a whole system")
 
     def __init__(self, *args, organisations, systems, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,5 @@
 """Every main page of every role, on the demo data, as a phone shows it: nothing scrolls
-sideways at 390 px. With SCREENSHOTS=<folder> (`make screenshots`) it also saves a
+sideways at 390 px, and no choice offers Django's "---------" for words. With SCREENSHOTS=<folder> (`make screenshots`) it also saves a
 full-page PNG of each page at 1280 and 390 px and an index page to look through."""
 
 import html
@@ -85,6 +85,8 @@ def test_no_main_page_of_any_role_scrolls_sideways_on_a_phone(demo, contexts):
                 if not response.ok:
                     problems.append(f"{role} {path}: answered {response.status}")
                     break
+                if width == WIDTHS[0] and "---------" in page.content():
+                    problems.append(f"{role} {path}: a choice reads '---------', not words")
                 wide = page.evaluate(OVERFLOW)
                 if wide:
                     problems.append(f"{role} {path}: wider than {width} px at {', '.join(wide)}")

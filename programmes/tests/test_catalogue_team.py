@@ -28,6 +28,8 @@ def _date_post(when, **extra):
 
 def test_the_team_adds_a_programme_and_a_date_and_participants_can_book_it(client, make_user):
     client.force_login(make_user(Role.PROGRAMME_ADMIN))
+    form = client.get(reverse("programmes:programme_new")).content.decode()
+    assert "Choose a workstream" in form and "Choose a format" in form and "-----" not in form
     response = client.post(reverse("programmes:programme_new"), {
         "title": "Leading Through Change", "summary": "Two hours on change.",
         "workstream": Workstream.objects.get(name="Leadership Development").pk,

@@ -36,6 +36,7 @@ class ProfileForm(forms.Form):
     job_title = forms.CharField(max_length=200, error_messages=_required("Enter your job title"))
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.order_by("name"),
+        empty_label="Choose your organisation",
         help_text="The organisation you work for.",
         error_messages=_required("Choose your organisation"),
     )
@@ -78,12 +79,14 @@ class RoleGrantForm(forms.Form):
     role = forms.ChoiceField(choices=[("", "Choose a role")] + Role.choices)
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.order_by("name"),
+        empty_label="No organisation",
         required=False,
         help_text="Talent leads only: the organisation they look after.",
     )
     system = forms.ModelChoiceField(
         queryset=IntegratedCareSystem.objects.order_by("name"),
         required=False,
+        empty_label="No system",
         label="Integrated care system",
         help_text="Talent leads only: or a whole system.",
     )
