@@ -411,6 +411,22 @@ class OfferAcceptView(_OwnBookingAction):
 
 
 class OfferDeclineView(_OwnBookingAction):
+    def get(self, request, pk):
+        """Confirm first: a declined place goes to the next person and cannot come back."""
+        booking = self.booking(request, pk)
+        if booking.status != Booking.Status.OFFERED:
+            return redirect("programmes:my_bookings")
+        title = booking.target.programme.title
+        return render(request, "core/confirm.html", {
+            "title": "Decline the place you were offered?", "caption": title,
+            "consequences": [
+                f"You give up the place offered on {title}, and leave its waiting list.",
+                "It is offered to the next person waiting.",
+            ],
+            "button": "Yes, decline the place",
+            "back": reverse("programmes:my_bookings"),
+        })  # fmt: skip
+
     def post(self, request, pk):
         booking = services.offer_decline(booking=self.booking(request, pk), now=timezone.now())
         messages.success(

@@ -119,7 +119,7 @@ def test_demo_data_is_refused_where_it_is_not_allowed(db, settings):
 @pytest.mark.parametrize(
     ("name", "data"),
     [
-        ("directory:role_revoke", None),
+        ("directory:role_revoke", {"confirmed": "yes"}),
         ("directory:person_roles", {"role": "system_admin", "confirmed": "yes"}),
         ("directory:organisation_import", {"confirm": "1", "token": "x"}),
     ],

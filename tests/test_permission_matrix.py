@@ -215,7 +215,7 @@ MATRIX = {
     "programmes:import": "in no no no ok no no no no no ok no",
     "programmes:my_bookings": "in ok ok ok ok ok ok ok ok ok ok ok",
     "programmes:offer_accept": "in po po po po po po po po po po po",
-    "programmes:offer_decline": "in po po po po po po po po po po po",
+    "programmes:offer_decline": "in nf nf nf nf nf nf nf nf nf nf go",
     "programmes:programme_detail": "in ok ok ok ok ok ok ok ok ok ok ok",
     "programmes:programme_edit": "in no no no ok no no no no no ok no",
     "programmes:programme_new": "in no no no ok no no no no no ok no",

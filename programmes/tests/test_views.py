@@ -608,3 +608,24 @@ def test_moving_someone_down_the_waiting_list_says_where_they_are_now(client, ma
     assert "Ann Wait is now number 2 of 2 on the waiting list." in response.content.decode()
     waiting[0].refresh_from_db()
     assert waiting[0].waitlist_position == 2
+
+
+def test_declining_an_offered_place_is_confirmed_first(client, make_user):
+    session = SessionFactory(capacity=1)
+    holder = make_user()
+    held = services.booking_create(person=holder, target=session, now=timezone.now())
+    person = make_user()
+    waiting = services.booking_create(person=person, target=session, now=timezone.now())
+    services.booking_cancel(booking=held, now=timezone.now())
+    waiting.refresh_from_db()
+    assert waiting.status == Booking.Status.OFFERED
+    client.force_login(person)
+    url = reverse("programmes:offer_decline", args=[waiting.pk])
+    assert url in client.get(reverse("programmes:my_bookings")).content.decode()
+    page = client.get(url).content.decode()
+    assert "Decline the place you were offered?" in page and "next person waiting" in page
+    waiting.refresh_from_db()
+    assert waiting.status == Booking.Status.OFFERED  # asked, not done
+    client.post(url)
+    waiting.refresh_from_db()
+    assert waiting.status != Booking.Status.OFFERED

@@ -253,8 +253,21 @@ class RoleRevokeView(RoleRequiredMixin, View):
     def post(self, request, pk, assignment_pk):
         person = get_object_or_404(User, pk=pk)
         assignment = get_object_or_404(RoleAssignment, pk=assignment_pk, user=person)
+        # One's own roles are refused by the service straight away, never asked about.
+        if request.POST.get("confirmed") != "yes" and person.pk != request.user.pk:
+            name = _name(person)
+            return render(request, "core/confirm.html", {
+                "title": f"Remove the role {assignment} from {name}?",
+                "caption": person.email,
+                "consequences": [
+                    f"{name} can no longer do what the role lets them do, from their next page.",
+                    "The change history keeps who removed it and when.",
+                ],
+                "button": "Yes, remove the role",
+                "back": reverse("directory:person_roles", args=[person.pk]),
+            })  # fmt: skip
         services.role_revoke(assignment=assignment, revoked_by=request.user)
-        messages.success(request, f"Removed the role {assignment} from {person}.")
+        messages.success(request, f"Removed the role {assignment} from {_name(person)}.")
         return redirect("directory:person_roles", pk=person.pk)
 
 

@@ -213,7 +213,10 @@ def test_a_system_administrator_grants_and_removes_a_scoped_role(client, make_us
     assert response.status_code == 302
     assignment = RoleAssignment.objects.get(user=person)
     assert assignment.system == system
-    client.post(reverse("directory:role_revoke", args=[person.pk, assignment.pk]))
+    revoke = reverse("directory:role_revoke", args=[person.pk, assignment.pk])
+    asked = client.post(revoke).content.decode()
+    assert "Remove the role" in asked and RoleAssignment.objects.filter(user=person).exists()
+    client.post(revoke, {"confirmed": "yes"})
     assert not RoleAssignment.objects.filter(user=person).exists()
 
 
