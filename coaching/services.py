@@ -713,3 +713,67 @@ def cohort_match_publish(*, match: CohortMatch, now: datetime, by: User) -> tupl
     match.published_at = now
     match.save(update_fields=["status", "published_at"])
     return published, skipped
+
+
+@transaction.atomic
+def cohort_match_adjust(
+    *,
+    pair: CohortMatchPair,
+    by: User,
+    practitioner: Practitioner | None = None,
+    swap_with: CohortMatchPair | None = None,
+    now: datetime,
+) -> None:
+    """The team adjusts a draft match before publishing: give a client another practitioner
+    (or none), or swap two clients' practitioners. The hard rules of matching still hold
+    (matching._score: never a forbidden pair) and nobody is given more clients than they have
+    places free; each changed pair says who chose it. Never a match with one's own
+    application in it."""
+    from .matching import _score
+
+    match = CohortMatch.objects.select_for_update().get(pk=pair.match_id)
+    if match.status != CohortMatch.Status.DRAFT:
+        raise ApplicationError("This cohort match has already been published.")
+    if match.pairs.filter(application__client=by).exists():
+        raise ApplicationError(OWN_MATCH_PUBLISH)
+    changes = [(pair, practitioner)]
+    if swap_with is not None:
+        if swap_with.match_id != match.pk or swap_with.pk == pair.pk:
+            raise ApplicationError("Swap with another client of this match.")
+        changes = [(pair, swap_with.practitioner), (swap_with, pair.practitioner)]
+    today = timezone.localdate(now)
+    free = {
+        p.pk: p
+        for p in available_practitioners(kind=match.kind, today=today).filter(
+            pk__in=[c.pk for _, c in changes if c is not None]
+        )
+    }
+    moving = {p.pk for p, _ in changes}
+    name = by.get_full_name() or by.email
+    for target_pair, chosen in changes:
+        if chosen is None:
+            target_pair.practitioner, target_pair.score = None, 0
+            target_pair.reasons = f"No practitioner: left out by {name}"
+            target_pair.save(update_fields=["practitioner", "score", "reasons"])
+            continue
+        available = free.get(chosen.pk)
+        if available is None:
+            raise ApplicationError(f"{chosen} cannot take a new client now.")
+        others = match.pairs.filter(practitioner=chosen).exclude(pk__in=moving).count()
+        incoming = sum(1 for _, c in changes if c is not None and c.pk == chosen.pk)
+        if others + incoming > available.free:
+            raise ApplicationError(f"{chosen} has {available.free} places free in this match.")
+        application = target_pair.application
+        client = (
+            Profile.objects.select_related("organisation__system", "organisation__type")
+            .filter(user_id=application.client_id)
+            .first()
+        )
+        scored = _score(application, {t.pk for t in application.themes.all()}, client, available)
+        if scored is None:
+            raise ApplicationError(f"{chosen} cannot be matched with {application.client}.")
+        target_pair.practitioner, target_pair.score = chosen, scored[0]
+        target_pair.reasons = "; ".join([*scored[1], f"chosen by {name}"])
+        target_pair.save(update_fields=["practitioner", "score", "reasons"])
+    match.total_score = sum(match.pairs.values_list("score", flat=True))
+    match.save(update_fields=["total_score"])

@@ -31,7 +31,7 @@ from .forms import (
     QualificationForm,
     SessionForm,
 )
-from .matching import shortlist
+from .matching import available_practitioners, shortlist
 from .models import (
     Application,
     ApprovalStatus,
@@ -580,6 +580,13 @@ class CohortMatchView(RoleRequiredMixin, View):
         match = get_object_or_404(CohortMatch, pk=pk)
         pairs = list(match.pairs.select_related("application__client", "practitioner__user"))
         own = any(p.application.client_id == request.user.pk for p in pairs)
+        choices = []
+        if match.status == CohortMatch.Status.DRAFT and not own:
+            choices = list(
+                available_practitioners(kind=match.kind, today=_today()).order_by(
+                    "user__last_name", "user__first_name"
+                )
+            )
         return render(
             request,
             "coaching/cohort_match_detail.html",
@@ -587,11 +594,26 @@ class CohortMatchView(RoleRequiredMixin, View):
                 "match": match,
                 "pairs": pairs,
                 "own_match": services.OWN_MATCH_PUBLISH if own else "",
+                "choices": choices,
             },
         )
 
     def post(self, request, pk):
         match = get_object_or_404(CohortMatch, pk=pk)
+        if request.POST.get("action") in ("change", "swap"):
+            pair = get_object_or_404(match.pairs, pk=parse_id(request.POST.get("pair")))
+            kwargs = {}
+            if request.POST["action"] == "swap":
+                kwargs["swap_with"] = get_object_or_404(
+                    match.pairs, pk=parse_id(request.POST.get("other"))
+                )
+            elif request.POST.get("practitioner"):
+                kwargs["practitioner"] = get_object_or_404(
+                    Practitioner, pk=parse_id(request.POST.get("practitioner"))
+                )
+            services.cohort_match_adjust(pair=pair, by=request.user, now=timezone.now(), **kwargs)
+            messages.success(request, f"Match changed for {pair.application.client}.")
+            return redirect("coaching:cohort_match", pk=match.pk)
         count, skipped = services.cohort_match_publish(
             match=match, now=timezone.now(), by=request.user
         )

@@ -275,3 +275,36 @@ def test_a_session_may_be_dated_back_to_the_request_and_a_second_one_that_day_is
         services.session_log(held_on=requested, **log)
     services.session_log(held_on=requested, second_on_the_day=True, **log)
     assert rel.sessions.filter(held_on=requested).count() == 2
+
+
+def test_the_team_adjusts_a_draft_match_within_places_and_says_who_chose(make_user):
+    admin = make_user(Role.PROGRAMME_ADMIN, first_name="Tess", last_name="Team")
+    coaches = [
+        practitioner(make_user(profile__organisation=OrganisationFactory())) for _ in range(2)
+    ]
+    apps = [application(make_user(profile__organisation=OrganisationFactory())) for _ in range(3)]
+    match = services.cohort_match_create(
+        name="EDP cohort 5", kind="coaching", applications=apps, by=admin, now=NOW
+    )
+    pairs = list(match.pairs.order_by("pk"))
+    # Two of the three share a coach (2 places each); find a pair of different coaches.
+    a, b = next((x, y) for x in pairs for y in pairs if x.practitioner_id != y.practitioner_id)
+    was_a, was_b = a.practitioner_id, b.practitioner_id
+    services.cohort_match_adjust(pair=a, swap_with=b, by=admin, now=NOW)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.practitioner_id, b.practitioner_id) == (was_b, was_a)
+    assert a.reasons.endswith("chosen by Tess Team")
+    # A coach with both places used in this match cannot be given a third client.
+    full = next(c for c in coaches if match.pairs.filter(practitioner=c).count() == 2)
+    third = match.pairs.exclude(practitioner=full).get()
+    with pytest.raises(ApplicationError, match="has 2 places free in this match"):
+        services.cohort_match_adjust(pair=third, practitioner=full, by=admin, now=NOW)
+    services.cohort_match_adjust(pair=third, practitioner=None, by=admin, now=NOW)
+    third.refresh_from_db()
+    assert third.practitioner is None and "left out by Tess Team" in third.reasons
+    match.refresh_from_db()
+    assert match.total_score == sum(p.score for p in match.pairs.all())
+    services.cohort_match_publish(match=match, now=NOW, by=admin)
+    with pytest.raises(ApplicationError, match="already been published"):
+        services.cohort_match_adjust(pair=a, practitioner=None, by=admin, now=NOW)

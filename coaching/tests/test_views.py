@@ -257,7 +257,17 @@ def test_a_team_member_cannot_match_or_publish_their_own_application(client, mak
     own_match = "Your own application is in this match: someone else in the team must publish it."
     page = client.get(detail).content.decode()
     assert own_match in page
-    assert "Publish: ask each practitioner" not in page
+    assert "Publish: ask each practitioner" not in page and "Adjust before publishing" not in page
+    pair = match.pairs.get()
+    adjust = client.post(detail, {"action": "change", "pair": pair.pk, "practitioner": ""},
+                         HTTP_REFERER=detail, follow=True)  # fmt: skip
+    assert own_match in adjust.content.decode()  # nor adjust it
+    client.force_login(other)
+    assert "Adjust before publishing" in client.get(detail).content.decode()
+    client.post(detail, {"action": "change", "pair": pair.pk, "practitioner": ""})
+    pair.refresh_from_db()
+    assert pair.practitioner is None and "left out by" in pair.reasons
+    client.force_login(admin)
     response = client.post(detail, HTTP_REFERER=detail, follow=True)
     assert response.redirect_chain == [(detail, 302)]
     assert f'<div class="nhsuk-error-summary__body"><p>{own_match}' in response.content.decode()
