@@ -285,6 +285,10 @@ class Relationship(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.practitioner} with {self.client}"
 
+    def other_member(self, user):
+        """The other person of the pair: the client for the practitioner, and so on."""
+        return self.practitioner.user if user.pk == self.client_id else self.client
+
 
 class LoggedSession(models.Model):
     """A session the practitioner held with the client; the client can confirm it."""

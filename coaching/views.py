@@ -311,9 +311,7 @@ class RelationshipView(RoleRequiredMixin, View):
 
     def _confirm_end(self, request, relationship, *, completed: bool):
         user = request.user
-        other = (
-            relationship.client if user != relationship.client else (relationship.practitioner.user)
-        )
+        other = relationship.other_member(user)
         name = other.get_full_name() or other.email
         kind = relationship.get_kind_display().lower()
         logged = relationship.sessions.count()
@@ -400,11 +398,7 @@ class RelationshipView(RoleRequiredMixin, View):
             services.relationship_end(
                 relationship=relationship, by=user, completed=completed, today=today
             )
-            other = (
-                relationship.client
-                if user != relationship.client
-                else (relationship.practitioner.user)
-            )
+            other = relationship.other_member(user)
             messages.success(
                 request,
                 f"The {relationship.get_kind_display().lower()} with "

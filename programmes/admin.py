@@ -22,7 +22,10 @@ def _save_keeping_counters(obj, change: bool) -> None:
     """Save an edited row through the rule the team's pages use (services.target_save for a
     session or cohort: `taken` never written back, capacity not below it, new places offered,
     booked people told of a new time or place)."""
-    if isinstance(obj, Session | Cohort) and change:
+    if isinstance(obj, Session | Cohort):
+        if not change:
+            target_save(target=obj, fields={}, now=timezone.now())
+            return
         fields = {f.name: getattr(obj, f.name) for f in obj._meta.concrete_fields
                   if not f.primary_key and f.name != "taken"}  # fmt: skip
         # A refusal (capacity below places taken since the form was read) is an

@@ -324,6 +324,14 @@ def waitlist_fill(*, target: Target, now: datetime) -> int:
     return offered
 
 
+def cancellation_is_late(*, target: Target, now: datetime) -> bool:
+    """A booked place given up within PROGRAMMES_LATE_CANCELLATION_HOURS of the start is a
+    late cancellation (recorded; the confirmation page warns of it first)."""
+    start = _first_start(target)
+    window = timedelta(hours=settings.PROGRAMMES_LATE_CANCELLATION_HOURS)
+    return start is not None and start - now < window
+
+
 def booking_cancel(*, booking: Booking, now: datetime) -> Booking:
     """The participant cancels. Up to the start; inside the late window it is recorded as late."""
     with transaction.atomic():
@@ -338,9 +346,8 @@ def booking_cancel(*, booking: Booking, now: datetime) -> Booking:
         was = booking.status
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_at = now
-        if was == Booking.Status.CONFIRMED and start is not None:
-            window = timedelta(hours=settings.PROGRAMMES_LATE_CANCELLATION_HOURS)
-            booking.late_cancellation = start - now < window
+        if was == Booking.Status.CONFIRMED:
+            booking.late_cancellation = cancellation_is_late(target=target, now=now)
         booking.save(update_fields=["status", "cancelled_at", "late_cancellation"])
         if was in Booking.HOLDING:
             _release_place(booking)

@@ -2,7 +2,7 @@ import csv
 import hashlib
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -355,10 +355,7 @@ class BookingCancelView(_OwnBookingAction):
             else target.name
         )
         if booking.status == Booking.Status.CONFIRMED:
-            start = services._first_start(target)  # noqa: SLF001 (the rule the service uses)
-            late = start and start - timezone.now() < timedelta(
-                hours=settings.PROGRAMMES_LATE_CANCELLATION_HOURS
-            )
+            late = services.cancellation_is_late(target=target, now=timezone.now())
             context = {
                 "title": "Cancel your booking?",
                 "consequences": [

@@ -69,6 +69,22 @@ def people_in_scope(*, user: User) -> QuerySet[User]:
     return qs if scope is None else qs.filter(scope)
 
 
+def nominee_candidates(*, user: User) -> QuerySet[User]:
+    """Whom a talent lead may nominate: people of the organisations and systems they lead,
+    never themselves."""
+    return (
+        User.objects.filter(is_active=True)
+        .select_related("profile__organisation")
+        .filter(permissions.lead_scope(user, "profile__"))
+        .exclude(pk=user.pk)
+    )
+
+
+def successor_candidates(*, user: User) -> QuerySet[User]:
+    """Whom a person may name as a successor: people in their scope, never themselves."""
+    return people_in_scope(user=user).exclude(pk=user.pk)
+
+
 def review_list(*, user: User) -> QuerySet[TalentReview]:
     qs = TalentReview.objects.select_related("organisation", "system").annotate(
         people=Count("placements")

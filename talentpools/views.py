@@ -16,7 +16,7 @@ from talentportal.core.import_views import RecordsImportView
 from talentportal.core.periods import financial_year
 from talentportal.core.tables import spreadsheet_safe
 from talentportal.core.views import parse_id, rate_allowed
-from talentportal.directory.models import IntegratedCareSystem, Organisation, Role, User
+from talentportal.directory.models import IntegratedCareSystem, Organisation, Role
 from talentportal.directory.permissions import ACADEMY_TEAM, RoleRequiredMixin
 from talentportal.directory.selectors import person_search
 
@@ -157,12 +157,7 @@ class NominationCreateView(_NominateBase):
     route = Route.NOMINATED
 
     def people(self, request):
-        return (
-            User.objects.filter(is_active=True)
-            .select_related("profile__organisation")
-            .filter(permissions.lead_scope(request.user, "profile__"))
-            .exclude(pk=request.user.pk)
-        )
+        return selectors.nominee_candidates(user=request.user)
 
 
 class PersonSearchView(RoleRequiredMixin, View):
@@ -178,9 +173,9 @@ class PersonSearchView(RoleRequiredMixin, View):
         if purpose == "nominee":
             if not permissions.has_role(request.user, Role.TALENT_LEAD):
                 raise Http404  # only talent leads nominate
-            people = NominationCreateView().people(request)
+            people = selectors.nominee_candidates(user=request.user)
         elif purpose == "successor":
-            people = _successor_people(request)
+            people = selectors.successor_candidates(user=request.user)
         else:
             raise Http404
         if not rate_allowed(f"person-search:{request.user.pk}", per_minute=self.PER_MINUTE):
@@ -766,11 +761,6 @@ class SuccessionView(RoleRequiredMixin, View):
         )
 
 
-def _successor_people(request):
-    """Whom the signed-in person may name as a successor: never themselves."""
-    return selectors.people_in_scope(user=request.user).exclude(pk=request.user.pk)
-
-
 class OrganisationSuccessionView(RoleRequiredMixin, View):
     required_roles = TALENT_STAFF
     template_name = "talentpools/succession_organisation.html"
@@ -793,7 +783,7 @@ class OrganisationSuccessionView(RoleRequiredMixin, View):
                 )
             )
         }
-        people = _successor_people(request)
+        people = selectors.successor_candidates(user=request.user)
         rows = []
         for code, label in Post.choices:
             post = posts.get(code)
@@ -858,7 +848,9 @@ class OrganisationSuccessionView(RoleRequiredMixin, View):
                 if parse_id(request.POST.get(f"successor-{code}-person")) == request.user.pk:
                     raise ApplicationError(services.OWN_SUCCESSION)
                 form = SuccessorForm(
-                    request.POST, prefix=f"successor-{code}", people=_successor_people(request)
+                    request.POST,
+                    prefix=f"successor-{code}",
+                    people=selectors.successor_candidates(user=request.user),
                 )
                 if not form.is_valid():
                     return self._render(request, organisation, form)
